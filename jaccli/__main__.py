@@ -1,0 +1,5 @@
+"""`python -m jaccli` runs jac."""
+
+from jaccli.cli import run
+
+run()

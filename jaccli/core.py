@@ -1,0 +1,295 @@
+"""Derivatives, gradients, Jacobians and Hessians as frozen results: the mathematics, no printing.
+
+Layout is numerator layout: J[i][j] = d f_i / d theta_j, one row per function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+import sympy as sp
+
+from jaccli import limits
+from jaccli.errors import ShapeError, VariableError
+from jaccli.mathfns import without_distributions
+from jaccli.parse import Parsed, Variable
+
+
+class Kind(StrEnum):
+    DERIVATIVE = "derivative"
+    GRADIENT = "gradient"
+    JACOBIAN = "jacobian"
+    HESSIAN = "hessian"
+
+
+@dataclass(frozen=True)
+class Case:
+    """Which of the four shape cases: scalar or vector function, of a scalar or vector variable."""
+
+    rows: int
+    columns: int
+    scalar_function: bool
+    scalar_variable: bool
+
+    @property
+    def name(self) -> str:
+        if self.scalar_function and self.scalar_variable:
+            return "derivative"
+        if self.scalar_function:
+            return "gradient"
+        if self.scalar_variable:
+            return "column of derivatives"
+        return "Jacobian"
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What the matrix looks like: its kind, whether it is diagonal, how many entries are not zero."""
+
+    kind: str  # zero|identity|scaled_identity|diagonal|lower_triangular|upper_triangular|block_diagonal|sparse|dense
+    diagonal: bool
+    nonzeros: int
+    size: int
+    zero_mask: tuple[tuple[bool, ...], ...]
+    closed_form: str | None = None
+
+    @property
+    def summary(self) -> str:
+        words = self.kind.replace("_", " ")
+        return f"{words}, {self.nonzeros} of {self.size} entries nonzero"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result at one point: exact values (None where undefined) and, for a gradient, the way down."""
+
+    point: tuple[tuple[str, sp.Expr], ...]
+    values: tuple[tuple[sp.Expr | None, ...], ...]
+
+    @property
+    def undefined(self) -> tuple[tuple[int, int], ...]:
+        return tuple((i, j) for i, row in enumerate(self.values) for j, v in enumerate(row) if v is None)
+
+    @property
+    def gradient(self) -> tuple[sp.Expr | None, ...]:
+        return self.values[0]
+
+    @property
+    def descent_direction(self) -> tuple[sp.Expr | None, ...]:
+        """-grad f: the direction in which f decreases fastest, which gradient descent follows."""
+        return tuple(None if v is None else -v for v in self.gradient)
+
+    @property
+    def norm(self) -> sp.Expr | None:
+        known = [v for v in self.gradient if v is not None]
+        if len(known) < len(self.gradient):
+            return None
+        return sp.sqrt(sp.Add(*(v**2 for v in known)))
+
+    @property
+    def unit_descent(self) -> tuple[float, ...] | None:
+        norm = self.norm
+        if norm is None or norm.is_zero:
+            return None
+        size = float(norm)
+        return tuple(-float(v) / size for v in self.gradient if v is not None)
+
+
+@dataclass(frozen=True)
+class Result:
+    kind: Kind
+    functions: tuple[str, ...]
+    variables: tuple[str, ...]  # the columns, vector components expanded
+    rows: tuple[str, ...]  # row labels
+    matrix: sp.ImmutableMatrix
+    structure: Structure
+    case: Case
+    evaluations: tuple[Evaluation, ...] = ()
+    order: int = 1  # of a derivative
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+
+def columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[sp.Symbol, ...]:
+    """The symbols to differentiate by: all components, or those of the --wrt names in that order."""
+    if not wrt:
+        return tuple(s for v in variables for s in v.symbols)
+    by_name = {v.name: v.symbols for v in variables}
+    by_name.update({s.name: (s,) for v in variables for s in v.symbols})
+    chosen: list[sp.Symbol] = []
+    for name in wrt:
+        if name not in by_name:
+            known = ", ".join(v.name for v in variables) or "none"
+            raise VariableError(f"--wrt: '{name}' is not a variable (variables: {known})")
+        for symbol in by_name[name]:
+            if symbol in chosen:
+                raise VariableError(f"--wrt: '{symbol.name}' is named twice")
+            chosen.append(symbol)
+    return tuple(chosen)
+
+
+def _differentiate(expr: sp.Expr, symbol: sp.Symbol, order: int = 1) -> sp.Expr:
+    return without_distributions(sp.diff(expr, symbol, order))
+
+
+def _case(kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol]) -> Case:
+    rows = len(parsed.functions)
+    scalar_function = rows == 1 and not parsed.vector_valued
+    scalar_symbols = {v.symbols[0] for v in parsed.variables if v.size is None}
+    scalar_variable = len(symbols) == 1 and symbols[0] in scalar_symbols
+    if kind is Kind.DERIVATIVE:
+        scalar_variable = True
+    return Case(rows, len(symbols), scalar_function, scalar_variable)
+
+
+def gradient(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
+    _one_scalar_function(parsed, "grad", "jac jacobian")
+    symbols = columns(parsed.variables, wrt)
+    matrix = sp.ImmutableMatrix([[_differentiate(parsed.functions[0], s) for s in symbols]])
+    return _result(Kind.GRADIENT, parsed, symbols, ("f",), matrix)
+
+
+def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
+    symbols = columns(parsed.variables, wrt)
+    matrix = sp.ImmutableMatrix([[_differentiate(f, s) for s in symbols] for f in parsed.functions])
+    return _result(Kind.JACOBIAN, parsed, symbols, _row_labels(parsed), matrix)
+
+
+def hessian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
+    _one_scalar_function(parsed, "hessian", "a Hessian per function")
+    symbols = columns(parsed.variables, wrt)
+    first = [_differentiate(parsed.functions[0], s) for s in symbols]
+    matrix = sp.ImmutableMatrix([[_differentiate(g, s) for s in symbols] for g in first])
+    labels = tuple(s.name for s in symbols)
+    return _result(Kind.HESSIAN, parsed, symbols, labels, matrix)
+
+
+def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result:
+    if order < 1:
+        raise VariableError(f"--order must be a whole number of at least 1, got {order}")
+    if order > limits.DERIVATIVE_ORDER.value:
+        raise limits.refuse(limits.DERIVATIVE_ORDER, f"--order {order}")
+    all_symbols = columns(parsed.variables, None)
+    if var is None:
+        if len(all_symbols) != 1:
+            names = ", ".join(s.name for s in all_symbols) or "none"
+            raise VariableError(f"diff needs --var to say which variable ({names})")
+        (symbol,) = all_symbols
+    else:
+        matches = [s for s in all_symbols if s.name == var]
+        if not matches:
+            names = ", ".join(s.name for s in all_symbols) or "none"
+            raise VariableError(f"--var: '{var}' is not a scalar variable or component (variables: {names})")
+        (symbol,) = matches
+    matrix = sp.ImmutableMatrix([[_differentiate(f, symbol, order)] for f in parsed.functions])
+    result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), matrix)
+    return replace(result, order=order)
+
+
+def _one_scalar_function(parsed: Parsed, command: str, instead: str) -> None:
+    if len(parsed.functions) != 1 or parsed.vector_valued:
+        raise ShapeError(f"{command} takes one scalar function, got {len(parsed.functions)} functions; use {instead}")
+
+
+def _row_labels(parsed: Parsed) -> tuple[str, ...]:
+    if len(parsed.functions) == 1 and not parsed.vector_valued:
+        return ("f",)
+    return tuple(f"f_{i}" for i in range(1, len(parsed.functions) + 1))
+
+
+def _result(
+    kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol], rows: tuple[str, ...], matrix: sp.ImmutableMatrix
+) -> Result:
+    return Result(
+        kind=kind,
+        functions=parsed.texts,
+        variables=tuple(s.name for s in symbols),
+        rows=rows,
+        matrix=matrix,
+        structure=detect_structure(matrix),
+        case=_case(kind, parsed, symbols),
+    )
+
+
+def detect_structure(matrix: sp.ImmutableMatrix) -> Structure:
+    """Classify by structural zeros: entries that are identically 0 as computed (f_i free of theta_j)."""
+    m, n = matrix.shape
+    mask = tuple(tuple(matrix[i, j] == 0 for j in range(n)) for i in range(m))
+    nonzeros = sum(not z for row in mask for z in row)
+    square = m == n
+    off_diagonal_zero = square and all(mask[i][j] for i in range(m) for j in range(n) if i != j)
+
+    def build(kind: str) -> Structure:
+        return Structure(kind, off_diagonal_zero, nonzeros, m * n, mask)
+
+    if nonzeros == 0:
+        return build("zero")
+    if not square or n == 1:
+        return build("sparse" if nonzeros * 2 <= m * n else "dense")
+    diagonal = [matrix[i, i] for i in range(n)]
+    if off_diagonal_zero:
+        if all(d == 1 for d in diagonal):
+            return build("identity")
+        if all(d == diagonal[0] for d in diagonal) and diagonal[0] != 0:
+            return build("scaled_identity")
+        return build("diagonal")
+    if all(mask[i][j] for i in range(n) for j in range(i + 1, n)):
+        return build("lower_triangular")
+    if all(mask[i][j] for i in range(n) for j in range(i)):
+        return build("upper_triangular")
+    return build("sparse" if nonzeros * 2 <= m * n else "dense")
+
+
+def evaluate(result: Result, points: Sequence[Mapping[sp.Symbol, sp.Expr]]) -> Result:
+    """The same result with its values at each point, exact where the point is exact."""
+    evaluations = []
+    for point in points:
+        cache: dict[sp.Basic, sp.Basic] = {}
+        values = tuple(
+            tuple(_defined(substitute(result.matrix[i, j], point, cache)) for j in range(result.shape[1]))
+            for i in range(result.shape[0])
+        )
+        named = tuple((s.name, v) for s, v in point.items())
+        evaluations.append(Evaluation(named, values))
+    return replace(result, evaluations=tuple(evaluations))
+
+
+def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[sp.Basic, sp.Basic]) -> sp.Basic:
+    """expr with the point's values put in, rebuilt bottom-up so that every numeric power is size-checked."""
+    if expr in cache:
+        return cache[expr]
+    if expr in point:
+        value: sp.Basic = point[expr]
+    elif not expr.args:
+        value = expr
+    else:
+        args = [substitute(a, point, cache) for a in expr.args]
+        if isinstance(expr, sp.Pow):
+            limits.check_power(args[0], args[1])
+        value = expr.func(*args)
+    cache[expr] = value
+    return value
+
+
+def _defined(value: sp.Basic) -> sp.Expr | None:
+    """The value if it is a finite real number, else None (log(0), 1/0, sqrt(-1) ...)."""
+    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+        return None
+    approximate = value.evalf(30)
+    if not (approximate.is_number and approximate.is_real and approximate.is_finite):
+        return None
+    return value
+
+
+def to_number(value: sp.Expr | None) -> int | float | None:
+    """A JSON number: an int where the value is an exact integer, else a float; None if undefined."""
+    if value is None:
+        return None
+    if value.is_Integer:
+        return int(value)
+    number = float(value.evalf(20))
+    return number if number == number and abs(number) != float("inf") else None

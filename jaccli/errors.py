@@ -1,0 +1,61 @@
+"""The errors jac expects, and the exit codes they map to."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes of the contract."""
+
+    OK = 0
+    CHECK_FAILED = 1
+    BAD_INPUT = 2
+
+
+class JacError(Exception):
+    """A problem with the user's input; its message is one line meant for the user."""
+
+    exit_status = ExitStatus.BAD_INPUT
+
+
+class ParseError(JacError):
+    """Text that is not an expression jac accepts."""
+
+    def __init__(self, message: str, column: int | None = None, text: str | None = None) -> None:
+        where = f" at column {column}" if column is not None else ""
+        super().__init__(f"{message}{where}")
+        self.column = column
+        self.text = text
+
+
+class UnknownNameError(ParseError):
+    """A name that is neither a declared variable, a constant nor a known function."""
+
+
+class ArityError(ParseError):
+    """A function called with the wrong number of arguments."""
+
+
+class DomainError(ParseError):
+    """A constant part of an expression that has no value: 1/0, log(0)."""
+
+
+class VariableError(JacError):
+    """A bad --vars, --wrt or --var."""
+
+
+class PointError(JacError):
+    """A point that cannot be used: wrong count, unknown name, value that is not a finite real."""
+
+
+class ShapeError(JacError):
+    """A command applied to a function of the wrong shape (a gradient of a vector function...)."""
+
+
+class LimitError(JacError):
+    """Input over one of the documented limits."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__(f"{message} (limit {limit})")
+        self.limit = limit

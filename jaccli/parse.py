@@ -1,0 +1,626 @@
+"""Text to SymPy: a tokenizer, Python's ast under an allow-list, and a builder of SymPy objects.
+
+No user text ever reaches eval, exec, sympify or parse_expr. The tokenizer admits only numbers,
+ASCII names and arithmetic punctuation; it rewrites `^` to `**`, inserts the multiplication in
+`2x`, `3(x+1)` and `(a)(b)`, and replaces every name by a placeholder so that Python keywords
+(`lambda`) are ordinary variables. Python's ast then parses the result, every node is checked
+against an allow-list, and SymPy objects are built from the checked tree.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TypeAlias
+
+import sympy as sp
+
+from jaccli import limits
+from jaccli.errors import ArityError, DomainError, ParseError, PointError, UnknownNameError, VariableError
+from jaccli.mathfns import FUNCTIONS, Builder
+
+_TOKEN = re.compile(
+    r"(?P<ws>[ \t\r\n]+)"
+    r"|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>\*\*|[-+*/^(),\[\];])",
+    re.ASCII,
+)
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z", re.ASCII)
+CONSTANTS = {"pi": sp.pi, "e": sp.E}
+REDUCERS = {"sum": (1, 1), "dot": (2, 2)}
+# Names SymPy or Python give a meaning that jac does not: refused rather than silently turned
+# into a symbol of the same name that the user did not mean.
+RESERVED = {
+    "I": "complex numbers are not supported",
+    "j": None,
+    "E": "write e for Euler's number",
+    "nan": "not a number",
+    "NaN": "not a number",
+    "oo": "infinity is not a number jac accepts",
+    "zoo": "complex infinity is not a number jac accepts",
+    "inf": "infinity is not a number jac accepts",
+    "infinity": "infinity is not a number jac accepts",
+    "Infinity": "infinity is not a number jac accepts",
+    "S": "SymPy's singleton registry is not available",
+    "N": "SymPy's numeric evaluation is not available",
+    "Symbol": "SymPy's constructors are not available",
+}
+del RESERVED["j"]
+_HINTS = {
+    "\u2212": "use '-'",
+    "\u00d7": "use '*'",
+    "\u00b7": "use '*'",
+    "\u00f7": "use '/'",
+    "\u00b2": "write **2",
+    "\u00b3": "write **3",
+    "\ufeff": "a byte-order mark",
+    "\u200b": "a zero-width space",
+    "'": "strings are not expressions",
+    '"': "strings are not expressions",
+    ".": "attribute access is not allowed",
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "num" | "name" | "op"
+    text: str
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A declared variable: a scalar, or a vector whose components are name_1 ... name_n."""
+
+    name: str
+    size: int | None = None
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        if self.size is None:
+            return (self.name,)
+        return tuple(f"{self.name}_{i}" for i in range(1, self.size + 1))
+
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(c, real=True) for c in self.components)
+
+    def __str__(self) -> str:
+        return self.name if self.size is None else f"{self.name}:{self.size}"
+
+
+@dataclass(frozen=True)
+class Vec:
+    """An element-wise value: one expression per component, and the vector names it came from."""
+
+    items: tuple[sp.Expr, ...]
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+
+Value: TypeAlias = "sp.Expr | Vec"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Functions f_1 ... f_m and the variables, in column order."""
+
+    functions: tuple[sp.Expr, ...]
+    variables: tuple[Variable, ...]
+    texts: tuple[str, ...]
+    vector_valued: bool  # some input expression was element-wise over a vector
+
+
+def natural_key(name: str) -> tuple[tuple[int, object], ...]:
+    """Sort key putting x2 before x10."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"([0-9]+)", name) if p)
+
+
+def _describe(char: str) -> str:
+    if char == "\x00":
+        return "a NUL character"
+    name = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}"
+    shown = repr(char) if char.isprintable() else code
+    hint = _HINTS.get(char)
+    text = f"unexpected character {shown}" + (f" ({code} {name})" if ord(char) > 127 and name else "")
+    return f"{text}: {hint}" if hint else text
+
+
+def tokenize(text: str) -> list[Token]:
+    if len(text) > limits.INPUT_CHARS.value:
+        raise limits.refuse(limits.INPUT_CHARS, f"input of {len(text):,} characters")
+    tokens: list[Token] = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            raise ParseError(_describe(text[position]), position + 1)
+        kind = match.lastgroup
+        assert kind is not None
+        if kind != "ws":
+            tokens.append(Token(kind, match.group(), position + 1))
+        position = match.end()
+    return tokens
+
+
+def _check_brackets(tokens: Sequence[Token]) -> None:
+    """Balanced brackets, the nesting limit, and the size of each list entry.
+
+    Runs before ast.parse, whose C parser fails with MemoryError or RecursionError on inputs
+    nested a few thousand deep.
+    """
+    pairs = {")": "(", "]": "["}
+    stack: list[Token] = []
+    entry_tokens = 0
+    for token in tokens:
+        if token.text in "([":
+            stack.append(token)
+            if len(stack) > limits.NESTING_DEPTH.value:
+                raise limits.refuse(limits.NESTING_DEPTH, f"brackets nested {len(stack)} deep at column {token.column}")
+        elif token.text in ")]":
+            if not stack or stack[-1].text != pairs[token.text]:
+                raise ParseError(f"unmatched '{token.text}'", token.column)
+            stack.pop()
+        elif token.text in ",;" and (not stack or stack[-1].text == "["):
+            entry_tokens = 0
+            continue
+        entry_tokens += 1
+        if entry_tokens > limits.FUNCTION_TOKENS.value:
+            raise limits.refuse(
+                limits.FUNCTION_TOKENS, f"more than {limits.FUNCTION_TOKENS.value:,} tokens in one entry"
+            )
+    if stack:
+        raise ParseError(f"'{stack[-1].text}' is never closed", stack[-1].column)
+
+
+@dataclass
+class _Source:
+    """Python source made from the tokens, with the way back to the user's text."""
+
+    text: str
+    columns: list[int]  # source offset -> column in the user's text
+    names: list[str]  # placeholder _k -> the user's name
+    numbers: dict[int, Token]  # source offset of a number -> its token
+
+    def column(self, offset: int) -> int:
+        if not self.columns:
+            return 1
+        return self.columns[min(max(offset, 0), len(self.columns) - 1)]
+
+
+def _to_source(tokens: Sequence[Token]) -> _Source:
+    parts: list[str] = []
+    columns: list[int] = []
+    names: list[str] = []
+    numbers: dict[int, Token] = {}
+    length = 0
+
+    def emit(piece: str, column: int) -> None:
+        nonlocal length
+        if parts:
+            parts.append(" ")
+            columns.append(column)
+            length += 1
+        parts.append(piece)
+        columns.extend([column] * len(piece))
+        length += len(piece)
+
+    previous: Token | None = None
+    for token in tokens:
+        if previous is not None and (
+            (previous.kind == "num" and (token.kind == "name" or token.text == "("))
+            or (previous.text == ")" and token.text == "(")
+        ):
+            emit("*", token.column)
+        if token.kind == "name":
+            emit(f"_{len(names)}", token.column)
+            names.append(token.text)
+        elif token.kind == "num":
+            numbers[length + (1 if parts else 0)] = token
+            emit(token.text, token.column)
+        elif token.text == "^":
+            emit("**", token.column)
+        elif token.text == ";":
+            raise ParseError("';' separates matrix rows and is only allowed in an answer", token.column)
+        else:
+            emit(token.text, token.column)
+        previous = token
+    return _Source("".join(parts), columns, names, numbers)
+
+
+def _exact_number(token: Token) -> sp.Rational:
+    text = token.text
+    mantissa, _, exponent = text.lower().partition("e")
+    digits = len(mantissa.replace(".", "").lstrip("0"))
+    if digits > limits.LITERAL_DIGITS.value:
+        raise limits.refuse(limits.LITERAL_DIGITS, f"a number literal with {digits:,} digits at column {token.column}")
+    if exponent and abs(int(exponent)) > limits.LITERAL_EXPONENT.value:
+        raise limits.refuse(limits.LITERAL_EXPONENT, f"the exponent {exponent} at column {token.column}")
+    # Decimal text becomes an exact rational: 0.1 is 1/10, so results stay exact.
+    whole, _, fraction = mantissa.partition(".")
+    value = sp.Rational(int(whole or "0") * 10 ** len(fraction) + int(fraction or "0"), 10 ** len(fraction))
+    if exponent:
+        value = value * sp.Rational(10) ** int(exponent)
+    return value
+
+
+_ADD_OPS = (ast.Add, ast.Sub)
+_MUL_OPS = (ast.Mult, ast.Div)
+
+
+def _family(node: ast.AST) -> type | None:
+    if isinstance(node, ast.BinOp):
+        if isinstance(node.op, _ADD_OPS):
+            return ast.Add
+        if isinstance(node.op, _MUL_OPS):
+            return ast.Mult
+    return None
+
+
+def _check_depth(root: ast.AST) -> None:
+    """Nesting depth of the tree, where a chain a+b+c or a*b/c counts once."""
+    stack: list[tuple[ast.AST, int, type | None]] = [(root, 0, None)]
+    while stack:
+        node, depth, chain = stack.pop()
+        family = _family(node)
+        here = depth if family is not None and family is chain else depth + 1
+        if here > limits.NESTING_DEPTH.value:
+            raise limits.refuse(limits.NESTING_DEPTH, f"expression nested more than {limits.NESTING_DEPTH.value} deep")
+        if isinstance(node, ast.BinOp):
+            stack.append((node.left, here, family))
+            stack.append((node.right, here, None))
+        else:
+            stack.extend((child, here, None) for child in ast.iter_child_nodes(node))
+
+
+class _Builder:
+    """Builds SymPy values from a checked tree."""
+
+    def __init__(self, source: _Source, namespace: dict[str, Value], discover: bool) -> None:
+        self.source = source
+        self.namespace = namespace
+        self.discover = discover  # undeclared names become new scalar variables
+        self.discovered: dict[str, sp.Symbol] = {}
+
+    def fail(self, message: str, node: ast.AST, error: type[ParseError] = ParseError) -> ParseError:
+        return error(message, self.source.column(getattr(node, "col_offset", 0)))
+
+    def name_of(self, node: ast.Name) -> str:
+        return self.source.names[int(node.id[1:])]
+
+    def build(self, node: ast.AST) -> Value:
+        if isinstance(node, ast.BinOp) and _family(node) is not None:
+            return self._chain(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            return self._lift(
+                lambda a: self._power(a[0], a[1], node), [self.build(node.left), self.build(node.right)], node
+            )
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            value = self.build(node.operand)
+            if isinstance(node.op, ast.UAdd):
+                return value
+            return self._lift(lambda a: -a[0], [value], node)
+        if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+            return _exact_number(self.source.numbers[node.col_offset])
+        if isinstance(node, ast.Name):
+            return self._name(node)
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        raise self.fail(_refusal(node), node)
+
+    def _chain(self, node: ast.BinOp) -> Value:
+        """a + b - c or a * b / c, flattened so that long sums cost no recursion."""
+        family = _family(node)
+        operands: list[tuple[ast.operator, ast.AST]] = []
+        current: ast.AST = node
+        while isinstance(current, ast.BinOp) and _family(current) is family:
+            operands.append((current.op, current.right))
+            current = current.left
+        first = ast.Add() if family is ast.Add else ast.Mult()
+        operands.append((first, current))
+        operands.reverse()
+        values: list[Value] = []
+        for op, operand in operands:
+            value = self.build(operand)
+            if isinstance(op, ast.Sub):
+                value = self._lift(lambda a: -a[0], [value], operand)
+            elif isinstance(op, ast.Div):
+                value = self._lift(partial(self._reciprocal, node=operand), [value], operand)
+            values.append(value)
+        combine = sp.Add if family is ast.Add else sp.Mul
+        return self._lift(lambda a: combine(*a), values, node)
+
+    def _reciprocal(self, args: list[sp.Expr], node: ast.AST) -> sp.Expr:
+        (value,) = args
+        if value.is_zero:
+            raise self.fail("division by zero", node, DomainError)
+        return self._power(value, sp.Integer(-1), node)
+
+    def _power(self, base: sp.Expr, exponent: sp.Expr, node: ast.AST) -> sp.Expr:
+        if base.is_zero and exponent.is_negative:
+            raise self.fail("division by zero (0 to a negative power)", node, DomainError)
+        limits.check_power(base, exponent)
+        return sp.Pow(base, exponent)
+
+    def _lift(self, operation: Callable[[list[sp.Expr]], sp.Expr], args: Sequence[Value], node: ast.AST) -> Value:
+        """Apply a scalar operation element-wise, broadcasting scalars over vectors."""
+        vectors = [a for a in args if isinstance(a, Vec)]
+        result: Value
+        if not vectors:
+            result = operation(list(args))
+        else:
+            lengths = {len(v.items) for v in vectors}
+            sources = frozenset().union(*(v.sources for v in vectors))
+            if len(lengths) > 1:
+                described = ", ".join(f"{n} ({self._length_of(n)})" for n in sorted(sources))
+                raise self.fail(f"element-wise operation on vectors of different lengths: {described}", node)
+            size = lengths.pop()
+            result = Vec(
+                tuple(operation([a.items[i] if isinstance(a, Vec) else a for a in args]) for i in range(size)),
+                sources,
+            )
+        return result
+
+    def _length_of(self, name: str) -> int:
+        value = self.namespace.get(name)
+        return len(value.items) if isinstance(value, Vec) else 1
+
+    def _name(self, node: ast.Name) -> Value:
+        name = self.name_of(node)
+        if name in self.namespace:
+            return self.namespace[name]
+        if name in FUNCTIONS or name in REDUCERS:
+            raise self.fail(f"'{name}' is a function: write {name}(...)", node)
+        if name in RESERVED:
+            raise self.fail(f"unknown name '{name}': {RESERVED[name]}", node, UnknownNameError)
+        if not NAME.match(name):
+            raise self.fail(f"invalid name '{name}': names start with a letter", node, UnknownNameError)
+        if self.discover:
+            symbol = self.discovered.setdefault(name, sp.Symbol(name, real=True))
+            return symbol
+        declared = ", ".join(n for n, v in self.namespace.items() if isinstance(v, Vec) or v.is_Symbol)
+        raise self.fail(f"unknown name '{name}' (declared variables: {declared or 'none'})", node, UnknownNameError)
+
+    def _call(self, node: ast.Call) -> Value:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail("only named functions can be called", node)
+        name = self.name_of(node.func)
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.fail(f"{name}() takes plain arguments only", node)
+        if name in REDUCERS:
+            return self._reduce(name, node)
+        if name not in FUNCTIONS:
+            if name in self.namespace or name in self.discovered:
+                raise self.fail(f"'{name}' is not a function (write {name}*(...) to multiply)", node, UnknownNameError)
+            known = ", ".join(sorted(FUNCTIONS) + sorted(REDUCERS))
+            raise self.fail(f"unknown function '{name}'; known functions: {known}", node, UnknownNameError)
+        fewest, most, builder = FUNCTIONS[name]
+        count = len(node.args)
+        if count < fewest or (most is not None and count > most):
+            expected = str(fewest) if fewest == most else f"{fewest} to {most}" if most else f"at least {fewest}"
+            raise self.fail(
+                f"{name}() takes {expected} argument{'s' if expected != '1' else ''}, got {count}", node, ArityError
+            )
+        args = [self.build(a) for a in node.args]
+        return self._lift(lambda a: self._apply(builder, a, node), args, node)
+
+    def _apply(self, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
+        result = builder(args)
+        if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            raise self.fail("undefined: a function at a pole (such as log(0))", node, DomainError)
+        return result
+
+    def _reduce(self, name: str, node: ast.Call) -> Value:
+        fewest, _ = REDUCERS[name]
+        if len(node.args) != fewest:
+            raise self.fail(
+                f"{name}() takes {fewest} argument{'s' if fewest > 1 else ''}, got {len(node.args)}", node, ArityError
+            )
+        args = [self.build(a) for a in node.args]
+        if name == "sum":
+            (value,) = args
+            return sp.Add(*value.items) if isinstance(value, Vec) else value
+        left, right = args
+        if not (isinstance(left, Vec) and isinstance(right, Vec)):
+            raise self.fail("dot() takes two vectors", node)
+        product = self._lift(lambda a: a[0] * a[1], [left, right], node)
+        assert isinstance(product, Vec)
+        return sp.Add(*product.items)
+
+
+def _refusal(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant):
+        return "only real number literals are allowed"
+    if isinstance(node, ast.Attribute):
+        return "attribute access is not allowed"
+    if isinstance(node, ast.Lambda):
+        return "lambdas are not allowed"
+    if isinstance(node, ast.Compare):
+        return "comparisons are not allowed"
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return "a list is only allowed at the top level"
+    if isinstance(node, ast.BinOp):
+        return f"the operator {type(node.op).__name__} is not allowed (use + - * / ** ^)"
+    if isinstance(node, ast.UnaryOp):
+        return f"the operator {type(node.op).__name__} is not allowed"
+    return f"{type(node).__name__.lower()} is not allowed in an expression"
+
+
+def _parse_tree(text: str) -> tuple[ast.expr, _Source]:
+    tokens = tokenize(text)
+    if not tokens:
+        raise ParseError("empty expression")
+    _check_brackets(tokens)
+    source = _to_source(tokens)
+    try:
+        tree = ast.parse(source.text, mode="eval")
+    except SyntaxError as error:
+        raise ParseError("invalid syntax", source.column((error.offset or 1) - 1)) from None
+    except (RecursionError, MemoryError):
+        raise limits.refuse(limits.NESTING_DEPTH, "expression nested too deeply") from None
+    _check_depth(tree.body)
+    return tree.body, source
+
+
+def _entries(body: ast.expr) -> list[ast.expr]:
+    """The entries of a top-level list or tuple, or the one expression."""
+    if isinstance(body, (ast.Tuple, ast.List)):
+        if not body.elts:
+            raise ParseError("empty list")
+        return list(body.elts)
+    return [body]
+
+
+def _namespace(variables: Sequence[Variable] | None) -> dict[str, Value]:
+    namespace: dict[str, Value] = dict(CONSTANTS)
+    for variable in variables or ():
+        symbols = variable.symbols
+        if variable.size is None:
+            namespace[variable.name] = symbols[0]
+        else:
+            namespace[variable.name] = Vec(symbols, frozenset({variable.name}))
+    return namespace
+
+
+def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None = None) -> Parsed:
+    """Parse one or more function texts (each may be a list) over declared or discovered variables."""
+    namespace = _namespace(variables)
+    functions: list[sp.Expr] = []
+    vector_valued = False
+    discovered: dict[str, sp.Symbol] = {}
+    for text in texts:
+        body, source = _parse_tree(text)
+        builder = _Builder(source, namespace, discover=variables is None)
+        builder.discovered = discovered
+        for entry in _entries(body):
+            value = builder.build(entry)
+            if isinstance(value, Vec):
+                vector_valued = True
+                functions.extend(value.items)
+            else:
+                functions.append(value)
+        if len(functions) > limits.FUNCTIONS.value:
+            raise limits.refuse(limits.FUNCTIONS, f"{len(functions):,} functions")
+    if variables is None:
+        variables = tuple(Variable(n) for n in sorted(discovered, key=natural_key))
+    from jaccli.printing import to_text
+
+    return Parsed(tuple(functions), tuple(variables), tuple(to_text(f) for f in functions), vector_valued)
+
+
+def parse_vars(text: str) -> tuple[Variable, ...]:
+    """`x,y` or `w:3,x:3,b`."""
+    variables: list[Variable] = []
+    seen: set[str] = set()
+    for part in text.split(","):
+        part = part.strip()
+        name, colon, size_text = part.partition(":")
+        name = name.strip()
+        if not NAME.match(name):
+            raise VariableError(f"--vars: '{part}' is not a variable name (a letter, then letters, digits or _)")
+        if name in FUNCTIONS or name in REDUCERS or name in RESERVED:
+            raise VariableError(f"--vars: '{name}' is the name of a function or a reserved name")
+        size: int | None = None
+        if colon:
+            if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
+                raise VariableError(
+                    f"--vars: '{part}': a vector size is a whole number from 1 to {limits.VECTOR_SIZE.value:,}"
+                )
+            size = int(size_text)
+        variable = Variable(name, size)
+        for component in variable.components + ((name,) if size else ()):
+            if component in seen:
+                raise VariableError(f"--vars: '{component}' is declared twice")
+            seen.add(component)
+        variables.append(variable)
+    return tuple(variables)
+
+
+def parse_constant(text: str, what: str = "value") -> sp.Expr:
+    """A number written as an expression (`pi/4`, `1/3`), checked to be a finite real number."""
+    try:
+        body, source = _parse_tree(text)
+        value = _Builder(source, dict(CONSTANTS), discover=False).build(body)
+    except (UnknownNameError, DomainError) as error:
+        raise PointError(f"{what} '{text}' is not a finite real number ({error})") from None
+    except ParseError as error:
+        raise PointError(f"{what} '{text}': {error}") from None
+    if isinstance(value, Vec):
+        raise PointError(f"{what} '{text}' is not a number")
+    return check_finite_real(value, f"{what} '{text}'")
+
+
+def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
+    approximate = value.evalf(30)
+    if not (approximate.is_real and approximate.is_finite and approximate.is_number):
+        raise PointError(f"{what} is not a finite real number")
+    return value
+
+
+def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.Expr]:
+    """`5,-5` (all components in order) or `x=5,y=-5` / `w=[1,2,3]` (by name)."""
+    parts = split_top_level(text)
+    symbols = [s for v in variables for s in v.symbols]
+    if any("=" in p for p in parts):
+        return _named_point(parts, variables)
+    if len(parts) != len(symbols):
+        names = ", ".join(s.name for s in symbols)
+        plural = "s" if len(symbols) != 1 else ""
+        raise PointError(f"--at '{text}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
+    return {s: parse_constant(p, f"point value for {s.name}") for s, p in zip(symbols, parts)}
+
+
+def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp.Symbol, sp.Expr]:
+    by_name = {v.name: v for v in variables}
+    point: dict[sp.Symbol, sp.Expr] = {}
+    for part in parts:
+        name, equals, value_text = part.partition("=")
+        name = name.strip()
+        if not equals:
+            raise PointError(f"--at: '{part}' mixes positional and named values; write name=value")
+        variable = by_name.get(name)
+        if variable is None:
+            raise PointError(f"--at: unknown variable '{name}' (variables: {', '.join(by_name) or 'none'})")
+        if variable.symbols[0] in point:
+            raise PointError(f"--at: '{name}' is given twice")
+        if variable.size is None:
+            point[variable.symbols[0]] = parse_constant(value_text, f"point value for {name}")
+            continue
+        inner = value_text.strip()
+        if not (inner.startswith("[") and inner.endswith("]")):
+            raise PointError(f"--at: the vector {name} takes a list of {variable.size} values, like {name}=[1,2,...]")
+        items = split_top_level(inner[1:-1])
+        if len(items) != variable.size:
+            raise PointError(f"--at: {name} has {variable.size} components, got {len(items)} values")
+        for symbol, item in zip(variable.symbols, items):
+            point[symbol] = parse_constant(item, f"point value for {symbol.name}")
+    missing = [v.name for v in variables if v.symbols[0] not in point]
+    if missing:
+        raise PointError(f"--at: no value for {', '.join(missing)}")
+    return point
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split at commas outside brackets."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in text:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    if any(not p.strip() for p in parts):
+        raise PointError(f"--at '{text}': an empty value")
+    return parts
