@@ -268,18 +268,32 @@ def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[s
         value = expr
     else:
         args = [substitute(a, point, cache) for a in expr.args]
-        if isinstance(expr, sp.Pow):
-            limits.check_power(args[0], args[1])
-        value = expr.func(*args)
+        if any(a.has(*_UNDEFINED) for a in args):
+            # An undefined part (1/0 inside atan2, say) leaves the whole entry undefined; SymPy
+            # itself may raise on such arguments ("Invalid NaN comparison").
+            value = sp.nan
+        else:
+            if isinstance(expr, sp.Pow):
+                limits.check_power(args[0], args[1])
+            try:
+                value = expr.func(*args)
+            except (TypeError, ValueError):  # max(2, atanh(2)): SymPy cannot order a complex value
+                value = sp.nan
     cache[expr] = value
     return value
 
 
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
 def _defined(value: sp.Basic) -> sp.Expr | None:
     """The value if it is a finite real number, else None (log(0), 1/0, sqrt(-1) ...)."""
-    if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
+    if value.has(*_UNDEFINED, sp.I):
         return None
-    approximate = value.evalf(30)
+    try:
+        approximate = value.evalf(30)
+    except (TypeError, ValueError):  # heaviside of a complex value, say
+        return None
     if not (approximate.is_number and approximate.is_real and approximate.is_finite):
         return None
     return value

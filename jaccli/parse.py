@@ -345,7 +345,12 @@ class _Builder:
         if base.is_zero and exponent.is_negative:
             raise self.fail("division by zero (0 to a negative power)", node, DomainError)
         limits.check_power(base, exponent)
-        return sp.Pow(base, exponent)
+        result = sp.Pow(base, exponent)
+        if result.is_number and result.evalf(30).has(sp.I):
+            raise self.fail(
+                "undefined: a power that is not a real number (for a real cube root use cbrt)", node, DomainError
+            )
+        return result
 
     def _lift(self, operation: Callable[[list[sp.Expr]], sp.Expr], args: Sequence[Value], node: ast.AST) -> Value:
         """Apply a scalar operation element-wise, broadcasting scalars over vectors."""
@@ -410,9 +415,14 @@ class _Builder:
         return self._lift(lambda a: self._apply(builder, a, node), args, node)
 
     def _apply(self, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
-        result = builder(args)
+        try:
+            result = builder(args)
+        except (TypeError, ValueError):  # max(x, acos(2)): SymPy cannot order a complex constant
+            raise self.fail("undefined: a function of a value that is not real", node, DomainError) from None
         if result.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise self.fail("undefined: a function at a pole (such as log(0))", node, DomainError)
+        if result.is_number and result.evalf(30).has(sp.I):
+            raise self.fail("undefined: a constant that is not a real number", node, DomainError)
         return result
 
     def _reduce(self, name: str, node: ast.Call) -> Value:

@@ -7,6 +7,7 @@ symbolically is compared with a high-precision central difference of the mpmath 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -109,7 +110,11 @@ expressions = st.recursive(leaves(), extend, max_leaves=6)
 coordinates = st.fractions(min_value=Fraction(-3), max_value=Fraction(3), max_denominator=97)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("JAC_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
 @given(expressions, st.tuples(coordinates, coordinates, coordinates))
 def test_partial_derivatives_match_central_differences(expression, point):
     text, fn = expression
