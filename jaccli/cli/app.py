@@ -1,0 +1,64 @@
+"""The typer application: one-line usage errors, --version, and the console-script entry point."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from jaccli import __version__
+from jaccli.errors import ExitStatus
+
+
+class JacGroup(TyperGroup):
+    """Reports usage errors as one line on stderr, like every other error of jac."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(*args, **{**kwargs, "standalone_mode": False})
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except typer.TyperException as error:
+            context = getattr(error, "ctx", None)
+            where = context.command_path if context is not None else "jac"
+            typer.echo(f"{where}: {error.format_message()} (see '{where} --help')", err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            sys.exit(ExitStatus.BAD_INPUT)
+        sys.exit(code if isinstance(code, int) else ExitStatus.OK)
+
+
+app = typer.Typer(
+    name="jac",
+    cls=JacGroup,
+    help=(
+        "The command-line Jacobian calculator: derivatives, gradients, Jacobians and Hessians, "
+        "exact where the input is exact. Layout is numerator layout: J[i][j] = df_i/dtheta_j, "
+        "row i is the gradient of f_i."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jac {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Derivatives, gradients, Jacobians and Hessians from the shell."""
+
+
+def run() -> None:
+    """The console-script entry point."""
+    app()

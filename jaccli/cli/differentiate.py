@@ -1,0 +1,140 @@
+"""grad, jacobian, diff and hessian: the commands that differentiate."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+
+from jaccli.cli.app import app
+from jaccli.cli.options import (
+    COMMAND_SETTINGS,
+    At,
+    Format,
+    FormatOpt,
+    Json,
+    NoColor,
+    Vars,
+    Wrt,
+    output_format,
+    read_texts,
+    user_errors,
+)
+
+
+def _run(
+    kind: str,
+    texts: Sequence[str],
+    *,
+    vars_: str | None,
+    wrt: str | None,
+    at: Sequence[str] | None,
+    fmt: Format,
+    json_: bool,
+    no_color: bool,
+    var: str | None = None,
+    order: int = 1,
+) -> None:
+    """Parse, compute, evaluate, render: the path every command shares."""
+    with user_errors():
+        from jaccli import core, parse
+        from jaccli.render import render
+
+        variables = parse.parse_vars(vars_) if vars_ is not None else None
+        parsed = parse.parse_functions(read_texts(texts), variables)
+        wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
+        if kind == "gradient":
+            result = core.gradient(parsed, wrt_names)
+        elif kind == "jacobian":
+            result = core.jacobian(parsed, wrt_names)
+        elif kind == "hessian":
+            result = core.hessian(parsed, wrt_names)
+        else:
+            result = core.derivative(parsed, var, order)
+        if at:
+            result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
+    for evaluation in result.evaluations:
+        for i, j in evaluation.undefined:
+            typer.echo(
+                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
+                err=True,
+            )
+    render(result, output_format(fmt, json_), sys.stdout, color=not no_color)
+
+
+@app.command(context_settings=COMMAND_SETTINGS)
+def grad(
+    expr: Annotated[str, typer.Argument(help="One scalar function, e.g. 'x**2+y**2'; - reads standard input.")],
+    vars_: Vars = None,
+    wrt: Wrt = None,
+    at: At = None,
+    fmt: FormatOpt = Format.auto,
+    json_: Json = False,
+    no_color: NoColor = False,
+) -> None:
+    """Gradient of one scalar function, with the descent direction -grad f at a point.
+
+    Example: jac grad "x^2+y^2" --at 5,-5
+    """
+    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+
+
+@app.command(context_settings=COMMAND_SETTINGS)
+def jacobian(
+    exprs: Annotated[
+        list[str], typer.Argument(help="Functions: 'f1, f2', '[f1, f2]' or several arguments; - reads standard input.")
+    ],
+    vars_: Vars = None,
+    wrt: Wrt = None,
+    at: At = None,
+    fmt: FormatOpt = Format.auto,
+    json_: Json = False,
+    no_color: NoColor = False,
+) -> None:
+    """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
+
+    Example: jac jacobian "x*y, x+y" --at 2,3
+    """
+    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+
+
+@app.command(context_settings=COMMAND_SETTINGS)
+def diff(
+    exprs: Annotated[list[str], typer.Argument(help="A function or a list of functions of one variable.")],
+    var: Annotated[
+        str | None, typer.Option("--var", help="The variable to differentiate by (needed when there are several).")
+    ] = None,
+    order: Annotated[int, typer.Option("--order", help="The order k of the derivative.")] = 1,
+    vars_: Vars = None,
+    at: At = None,
+    fmt: FormatOpt = Format.auto,
+    json_: Json = False,
+    no_color: NoColor = False,
+) -> None:
+    """Derivative along one variable; for a list of functions, the column of their derivatives.
+
+    Example: jac diff "2*x**2" --at 2
+    """
+    _run(
+        "derivative", exprs, vars_=vars_, wrt=None, at=at, fmt=fmt, json_=json_, no_color=no_color, var=var, order=order
+    )
+
+
+@app.command(context_settings=COMMAND_SETTINGS)
+def hessian(
+    expr: Annotated[str, typer.Argument(help="One scalar function; - reads standard input.")],
+    vars_: Vars = None,
+    wrt: Wrt = None,
+    at: At = None,
+    fmt: FormatOpt = Format.auto,
+    json_: Json = False,
+    no_color: NoColor = False,
+) -> None:
+    """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
+
+    Example: jac hessian "x**3 + x*y**2" --at 1,2
+    """
+    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)

@@ -1,0 +1,77 @@
+"""Options shared by the commands, reading EXPR arguments, and the one place errors become exits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from jaccli.errors import JacError
+
+# An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
+# with no single-letter options defined, click passes such words through unchanged.
+COMMAND_SETTINGS: dict[str, Any] = {"ignore_unknown_options": True}
+
+
+class Format(StrEnum):
+    auto = "auto"
+    table = "table"
+    plain = "plain"
+    json = "json"
+    latex = "latex"
+
+
+Vars = Annotated[
+    str | None,
+    typer.Option(
+        "--vars",
+        help="Variables in column order, e.g. x,y or w:3,x:3,b (vectors of 3). "
+        "Default: the names in the expression, in natural order.",
+    ),
+]
+Wrt = Annotated[
+    str | None, typer.Option("--wrt", help="Differentiate with respect to these variables only, e.g. w or x,y.")
+]
+At = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--at", help="Evaluate at this point: 5,-5 (all variables in order) or x=5,y=-5 or w=[1,2,3]. Repeatable."
+    ),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
+]
+Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
+
+
+def read_texts(texts: Sequence[str]) -> list[str]:
+    """EXPR of `-` is read from standard input; a word like --foo is a mistyped option, not an expression."""
+    result = []
+    for text in texts:
+        if text.startswith("--") and len(text) > 2:
+            raise JacError(f"no such option: {text.split('=')[0]}")
+        result.append(sys.stdin.read() if text == "-" else text)
+    return result
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Expected errors end here: one line on stderr and their exit status. Bugs keep their traceback."""
+    try:
+        yield
+    except JacError as error:
+        typer.echo(f"jac: {error}", err=True)
+        raise typer.Exit(error.exit_status) from None
+
+
+def output_format(fmt: Format, json_: bool) -> str:
+    """--json wins; auto is a table on a terminal and plain text when piped."""
+    chosen = "json" if json_ else fmt.value
+    if chosen == "auto":
+        chosen = "table" if sys.stdout.isatty() else "plain"
+    return chosen
