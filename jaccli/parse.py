@@ -1,17 +1,13 @@
-"""Text to SymPy: a tokenizer, Python's ast under an allow-list, and a builder of SymPy objects.
+"""Text to SymPy: a builder of SymPy objects from the checked syntax tree of `jaccli.syntax`.
 
-No user text ever reaches eval, exec, sympify or parse_expr. The tokenizer admits only numbers,
-ASCII names and arithmetic punctuation; it rewrites `^` to `**`, inserts the multiplication in
-`2x`, `3(x+1)` and `(a)(b)`, and replaces every name by a placeholder so that Python keywords
-(`lambda`) are ordinary variables. Python's ast then parses the result, every node is checked
-against an allow-list, and SymPy objects are built from the checked tree.
+No user text ever reaches eval, exec, sympify or parse_expr. `jaccli.syntax` tokenizes the text
+and parses it with Python's ast under the size and nesting limits; every node is checked against
+an allow-list here, while SymPy objects are built from the tree.
 """
 
 from __future__ import annotations
 
 import ast
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,55 +18,21 @@ import sympy as sp
 from jaccli import limits
 from jaccli.errors import ArityError, DomainError, ParseError, PointError, UnknownNameError, VariableError
 from jaccli.mathfns import FUNCTIONS, Builder
-
-_TOKEN = re.compile(
-    r"(?P<ws>[ \t\r\n]+)"
-    r"|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),\[\];])",
-    re.ASCII,
+from jaccli.syntax import (
+    NAME,
+    RESERVED,
+    Token,
+    _entries,
+    _family,
+    _parse_tree,
+    _refusal,
+    _Source,
+    natural_key,
+    split_top_level,
 )
-NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z", re.ASCII)
+
 CONSTANTS = {"pi": sp.pi, "e": sp.E}
 REDUCERS = {"sum": (1, 1), "dot": (2, 2)}
-# Names SymPy or Python give a meaning that jac does not: refused rather than silently turned
-# into a symbol of the same name that the user did not mean.
-RESERVED = {
-    "I": "complex numbers are not supported",
-    "j": None,
-    "E": "write e for Euler's number",
-    "nan": "not a number",
-    "NaN": "not a number",
-    "oo": "infinity is not a number jac accepts",
-    "zoo": "complex infinity is not a number jac accepts",
-    "inf": "infinity is not a number jac accepts",
-    "infinity": "infinity is not a number jac accepts",
-    "Infinity": "infinity is not a number jac accepts",
-    "S": "SymPy's singleton registry is not available",
-    "N": "SymPy's numeric evaluation is not available",
-    "Symbol": "SymPy's constructors are not available",
-}
-del RESERVED["j"]
-_HINTS = {
-    "\u2212": "use '-'",
-    "\u00d7": "use '*'",
-    "\u00b7": "use '*'",
-    "\u00f7": "use '/'",
-    "\u00b2": "write **2",
-    "\u00b3": "write **3",
-    "\ufeff": "a byte-order mark",
-    "\u200b": "a zero-width space",
-    "'": "strings are not expressions",
-    '"': "strings are not expressions",
-    ".": "attribute access is not allowed",
-}
-
-
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "num" | "name" | "op"
-    text: str
-    column: int  # 1-based
 
 
 @dataclass(frozen=True)
@@ -115,124 +77,6 @@ class Parsed:
     vector_valued: bool  # some input expression was element-wise over a vector
 
 
-def natural_key(name: str) -> tuple[tuple[int, object], ...]:
-    """Sort key putting x2 before x10."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"([0-9]+)", name) if p)
-
-
-def _describe(char: str) -> str:
-    if char == "\x00":
-        return "a NUL character"
-    name = unicodedata.name(char, "")
-    code = f"U+{ord(char):04X}"
-    shown = repr(char) if char.isprintable() else code
-    hint = _HINTS.get(char)
-    text = f"unexpected character {shown}" + (f" ({code} {name})" if ord(char) > 127 and name else "")
-    return f"{text}: {hint}" if hint else text
-
-
-def tokenize(text: str) -> list[Token]:
-    if len(text) > limits.INPUT_CHARS.value:
-        raise limits.refuse(limits.INPUT_CHARS, f"input of {len(text):,} characters")
-    tokens: list[Token] = []
-    position = 0
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ParseError(_describe(text[position]), position + 1)
-        kind = match.lastgroup
-        assert kind is not None
-        if kind != "ws":
-            tokens.append(Token(kind, match.group(), position + 1))
-        position = match.end()
-    return tokens
-
-
-def _check_brackets(tokens: Sequence[Token]) -> None:
-    """Balanced brackets, the nesting limit, and the size of each list entry.
-
-    Runs before ast.parse, whose C parser fails with MemoryError or RecursionError on inputs
-    nested a few thousand deep.
-    """
-    pairs = {")": "(", "]": "["}
-    stack: list[Token] = []
-    entry_tokens = 0
-    for token in tokens:
-        if token.text in "([":
-            stack.append(token)
-            if len(stack) > limits.NESTING_DEPTH.value:
-                raise limits.refuse(limits.NESTING_DEPTH, f"brackets nested {len(stack)} deep at column {token.column}")
-        elif token.text in ")]":
-            if not stack or stack[-1].text != pairs[token.text]:
-                raise ParseError(f"unmatched '{token.text}'", token.column)
-            stack.pop()
-        elif token.text in ",;" and (not stack or stack[-1].text == "["):
-            entry_tokens = 0
-            continue
-        entry_tokens += 1
-        if entry_tokens > limits.FUNCTION_TOKENS.value:
-            raise limits.refuse(
-                limits.FUNCTION_TOKENS, f"more than {limits.FUNCTION_TOKENS.value:,} tokens in one entry"
-            )
-    if stack:
-        raise ParseError(f"'{stack[-1].text}' is never closed", stack[-1].column)
-
-
-@dataclass
-class _Source:
-    """Python source made from the tokens, with the way back to the user's text."""
-
-    text: str
-    columns: list[int]  # source offset -> column in the user's text
-    names: list[str]  # placeholder _k -> the user's name
-    numbers: dict[int, Token]  # source offset of a number -> its token
-
-    def column(self, offset: int) -> int:
-        if not self.columns:
-            return 1
-        return self.columns[min(max(offset, 0), len(self.columns) - 1)]
-
-
-def _to_source(tokens: Sequence[Token]) -> _Source:
-    parts: list[str] = []
-    columns: list[int] = []
-    names: list[str] = []
-    numbers: dict[int, Token] = {}
-    length = 0
-
-    def emit(piece: str, column: int) -> None:
-        nonlocal length
-        if parts:
-            parts.append(" ")
-            columns.append(column)
-            length += 1
-        parts.append(piece)
-        columns.extend([column] * len(piece))
-        length += len(piece)
-
-    previous: Token | None = None
-    for token in tokens:
-        if previous is not None and (
-            (previous.kind == "num" and (token.kind == "name" or token.text == "("))
-            or (previous.text == ")" and token.text == "(")
-        ):
-            emit("*", token.column)
-        if token.kind == "name":
-            emit(f"_{len(names)}", token.column)
-            names.append(token.text)
-        elif token.kind == "num":
-            numbers[length + (1 if parts else 0)] = token
-            emit(token.text, token.column)
-        elif token.text == "^":
-            emit("**", token.column)
-        elif token.text == ";":
-            raise ParseError("';' separates matrix rows and is only allowed in an answer", token.column)
-        else:
-            emit(token.text, token.column)
-        previous = token
-    return _Source("".join(parts), columns, names, numbers)
-
-
 def _exact_number(token: Token) -> sp.Rational:
     text = token.text
     mantissa, _, exponent = text.lower().partition("e")
@@ -247,35 +91,6 @@ def _exact_number(token: Token) -> sp.Rational:
     if exponent:
         value = value * sp.Rational(10) ** int(exponent)
     return value
-
-
-_ADD_OPS = (ast.Add, ast.Sub)
-_MUL_OPS = (ast.Mult, ast.Div)
-
-
-def _family(node: ast.AST) -> type | None:
-    if isinstance(node, ast.BinOp):
-        if isinstance(node.op, _ADD_OPS):
-            return ast.Add
-        if isinstance(node.op, _MUL_OPS):
-            return ast.Mult
-    return None
-
-
-def _check_depth(root: ast.AST) -> None:
-    """Nesting depth of the tree, where a chain a+b+c or a*b/c counts once."""
-    stack: list[tuple[ast.AST, int, type | None]] = [(root, 0, None)]
-    while stack:
-        node, depth, chain = stack.pop()
-        family = _family(node)
-        here = depth if family is not None and family is chain else depth + 1
-        if here > limits.NESTING_DEPTH.value:
-            raise limits.refuse(limits.NESTING_DEPTH, f"expression nested more than {limits.NESTING_DEPTH.value} deep")
-        if isinstance(node, ast.BinOp):
-            stack.append((node.left, here, family))
-            stack.append((node.right, here, None))
-        else:
-            stack.extend((child, here, None) for child in ast.iter_child_nodes(node))
 
 
 class _Builder:
@@ -443,49 +258,6 @@ class _Builder:
         return sp.Add(*product.items)
 
 
-def _refusal(node: ast.AST) -> str:
-    if isinstance(node, ast.Constant):
-        return "only real number literals are allowed"
-    if isinstance(node, ast.Attribute):
-        return "attribute access is not allowed"
-    if isinstance(node, ast.Lambda):
-        return "lambdas are not allowed"
-    if isinstance(node, ast.Compare):
-        return "comparisons are not allowed"
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return "a list is only allowed at the top level"
-    if isinstance(node, ast.BinOp):
-        return f"the operator {type(node.op).__name__} is not allowed (use + - * / ** ^)"
-    if isinstance(node, ast.UnaryOp):
-        return f"the operator {type(node.op).__name__} is not allowed"
-    return f"{type(node).__name__.lower()} is not allowed in an expression"
-
-
-def _parse_tree(text: str) -> tuple[ast.expr, _Source]:
-    tokens = tokenize(text)
-    if not tokens:
-        raise ParseError("empty expression")
-    _check_brackets(tokens)
-    source = _to_source(tokens)
-    try:
-        tree = ast.parse(source.text, mode="eval")
-    except SyntaxError as error:
-        raise ParseError("invalid syntax", source.column((error.offset or 1) - 1)) from None
-    except (RecursionError, MemoryError):
-        raise limits.refuse(limits.NESTING_DEPTH, "expression nested too deeply") from None
-    _check_depth(tree.body)
-    return tree.body, source
-
-
-def _entries(body: ast.expr) -> list[ast.expr]:
-    """The entries of a top-level list or tuple, or the one expression."""
-    if isinstance(body, (ast.Tuple, ast.List)):
-        if not body.elts:
-            raise ParseError("empty list")
-        return list(body.elts)
-    return [body]
-
-
 def _namespace(variables: Sequence[Variable] | None) -> dict[str, Value]:
     namespace: dict[str, Value] = dict(CONSTANTS)
     for variable in variables or ():
@@ -613,24 +385,3 @@ def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp
     if missing:
         raise PointError(f"--at: no value for {', '.join(missing)}")
     return point
-
-
-def split_top_level(text: str) -> list[str]:
-    """Split at commas outside brackets."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    if any(not p.strip() for p in parts):
-        raise PointError(f"--at '{text}': an empty value")
-    return parts

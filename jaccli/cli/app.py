@@ -9,6 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from jaccli import __version__
+from jaccli.cli import coercion
 from jaccli.errors import ExitStatus
 
 
@@ -16,6 +17,7 @@ class JacGroup(TyperGroup):
     """Reports usage errors as one line on stderr, like every other error of jac."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        coercion.install(self)
         if not kwargs.pop("standalone_mode", True):
             return super().main(*args, **{**kwargs, "standalone_mode": False})
         try:

@@ -1,0 +1,92 @@
+"""Plain conversion of option values, so that running a command does not import pydantic.
+
+Typer converts every parameter value through a pydantic `TypeAdapter`, built on first use: on a
+two-core machine importing pydantic and building the adapters costs about 80-100 ms, a quarter of
+a whole `jac grad` run and most of a shell-completion request. jac's options are all of a few
+plain types (str, int, bool, an Enum of choices, a list of str), which this module converts
+directly. A value it cannot convert (`--order abc`) goes to typer's own converter, so every error
+message stays typer's. If typer's internals differ from what this expects, nothing is changed.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Any, get_args, get_origin
+
+_INTEGER = re.compile(r"-?[0-9]+\Z")
+
+try:  # typer >= 0.20 converts through pydantic; older versions need none of this
+    from typer import Context
+    from typer._coercion import RuntimeParam, build_runtime_param
+    from typer.core import _TyperParameter
+except ImportError:  # pragma: no cover - depends on the installed typer
+    RuntimeParam = None  # type: ignore[assignment,misc]
+
+
+def handles(annotation: Any) -> bool:
+    """Whether the annotation is one of the plain types converted here."""
+    if annotation in (str, bool, int):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return True
+    return get_origin(annotation) is list and get_args(annotation) == (str,)
+
+
+def _plain(annotation: Any, value: Any) -> tuple[bool, Any]:
+    """(True, converted) where the value converts without doubt, else (False, None)."""
+    if annotation is str or annotation is bool:
+        return (True, value) if isinstance(value, annotation) else (False, None)
+    if annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return True, value
+        if isinstance(value, str) and _INTEGER.match(value):
+            return True, int(value)
+        return False, None
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        if isinstance(value, annotation):
+            return True, value
+        for member in annotation:
+            if member.value == value:
+                return True, member
+        return False, None
+    is_strings = get_origin(annotation) is list and get_args(annotation) == (str,)
+    if is_strings and isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return True, list(value)
+    return False, None
+
+
+if RuntimeParam is not None:
+
+    class PlainRuntimeParam(RuntimeParam):
+        """Converts plain values itself and hands anything else to typer's pydantic converter."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            done, converted = _plain(self.annotation, value)
+            if done:
+                return converted
+            full = build_runtime_param(param.type_descriptor)
+            return full._coerce_value(value, param=param, ctx=ctx)
+
+
+def install(command: Any) -> None:
+    """Give every parameter of a click command tree the plain converter (before any value is parsed)."""
+    if RuntimeParam is None:  # pragma: no cover
+        return
+    try:  # the --help option is made on first use; make it now so that it is converted here too
+        params = command.get_params(Context(command))
+    except (AttributeError, TypeError):  # pragma: no cover - an unexpected typer: leave its conversion alone
+        return
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if (
+            isinstance(param, _TyperParameter)
+            and descriptor is not None
+            and handles(descriptor.annotation)
+            and getattr(param, "_runtime_param", "absent") is None
+        ):
+            param._runtime_param = PlainRuntimeParam(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+    for sub in getattr(command, "commands", {}).values():
+        install(sub)
