@@ -38,13 +38,19 @@ def _run(
     order: int = 1,
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares."""
+    chosen = output_format(fmt, json_)
     with user_errors():
+        inputs = read_texts(texts)
+        wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
+        if chosen != "latex" and _run_large(
+            kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order
+        ):
+            return
         from jaccli import core, parse
         from jaccli.render import render
 
         variables = parse.parse_vars(vars_) if vars_ is not None else None
-        parsed = parse.parse_functions(read_texts(texts), variables)
-        wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
+        parsed = parse.parse_functions(inputs, variables)
         if kind == "gradient":
             result = core.gradient(parsed, wrt_names)
         elif kind == "jacobian":
@@ -62,7 +68,37 @@ def _run(
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
                 err=True,
             )
-    render(result, output_format(fmt, json_), sys.stdout, color=not no_color)
+    render(result, chosen, sys.stdout, color=not no_color)
+
+
+def _run_large(
+    kind: str,
+    texts: Sequence[str],
+    fmt: str,
+    *,
+    vars_: str | None,
+    wrt: Sequence[str] | None,
+    at: Sequence[str] | None,
+    var: str | None,
+    order: int,
+) -> bool:
+    """A large system on SymEngine (see jaccli.large); False when it is for the SymPy path."""
+    from jaccli import large
+
+    result = large.attempt(kind, texts, vars_text=vars_, wrt=wrt, at=at, var=var, order=order)
+    if result is None:
+        return False
+    from jaccli.render.large import render_large
+
+    for evaluation in result.evaluations:
+        for i, j in evaluation.undefined:
+            typer.echo(
+                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
+                err=True,
+            )
+    render_large(result, fmt, sys.stdout)
+    return True
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
