@@ -33,3 +33,47 @@ def test_installed_command_reports_its_version():
     done = run_jac("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("jac ")
+
+
+def _run_in_fresh_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    import os
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=full_env)
+
+
+def test_a_completion_request_imports_neither_sympy_nor_pydantic():
+    code = (
+        "import sys; from jaccli.cli import app\n"
+        "try:\n"
+        "    app(prog_name='jac')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "heavy = [m for m in ('sympy', 'symengine', 'rich', 'pydantic') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {"_JAC_COMPLETE": "complete_bash", "COMP_WORDS": "jac gr", "COMP_CWORD": "1"}
+    done = _run_in_fresh_python(code, env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["grad"]
+
+
+def test_a_command_converts_its_options_without_pydantic():
+    code = (
+        "import sys; from jaccli.cli import app\n"
+        "try:\n"
+        "    app(['diff', 'x**3', '--order', '2', '--at', '2', '--format', 'json'], prog_name='jac')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "assert 'pydantic' not in sys.modules, 'pydantic imported'\n"
+    )
+    done = _run_in_fresh_python(code)
+    assert done.returncode == 0, done.stderr
+    assert '"value": [[12]]' in done.stdout
+
+
+def test_a_bad_option_value_keeps_typers_message():
+    done = run_jac("diff", "x**2", "--order", "two")
+    assert done.returncode == 2
+    assert "Invalid value for '--order'" in done.stderr
+    assert done.stdout == ""

@@ -231,7 +231,7 @@ def _point(
         parts = syntax.split_top_level(text)
     except JacError as error:  # the SymPy path reports it in its own words
         raise DeclineError("point") from error
-    builder = Builder(se, {}, constant_calls=True)
+    builder = Builder(se, {})
     given: dict[str, str] = {}
     if any("=" in p for p in parts):
         for part in parts:

@@ -11,12 +11,14 @@ or reports the error in its own words.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from jaccli import syntax
+from jaccli.large.numeric import PointEvaluator
 
 # name -> how many arguments; the SymEngine function is looked up when symengine is imported.
 ELEMENTARY = {
@@ -63,6 +65,7 @@ _NOT_VARIABLES = {
     "sum",
     "dot",
 }
+_CONSTANT_EXPONENT = 64
 _CALLED = re.compile(r"\b_([0-9]+) \(")
 # Literals with more digits than this go to the SymPy path, which checks them against the limits.
 _LITERAL_DIGITS = 30
@@ -113,10 +116,9 @@ def variable_names(tree: Tree, declared: Sequence[str] | None) -> list[str]:
 class Builder:
     """SymEngine values from checked trees, over a fixed set of variable symbols."""
 
-    def __init__(self, se: Any, symbols: dict[str, Any], *, constant_calls: bool = False) -> None:
+    def __init__(self, se: Any, symbols: dict[str, Any]) -> None:
         self.se = se
         self.symbols = symbols
-        self.constant_calls = constant_calls  # point values such as sqrt(2) call functions of constants
         self.functions = {name: getattr(se, "log" if name == "ln" else name) for name in ELEMENTARY}
         self.constants = {"pi": se.pi, "e": se.E}
 
@@ -126,9 +128,11 @@ class Builder:
             return self._chain(node, source)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             base, exponent = self.build(node.left, source), self.build(node.right, source)
-            if not (base.free_symbols or exponent.free_symbols):
-                raise DeclineError("a power of constants")  # its size and sign are the SymPy path's checks
-            return se.Pow(base, exponent)
+            if base.free_symbols or exponent.free_symbols:
+                return se.Pow(base, exponent)
+            if not (exponent.is_Rational and all(abs(int(k)) <= _CONSTANT_EXPONENT for k in exponent.get_num_den())):
+                raise DeclineError("a big power of constants")  # the SymPy path checks its size
+            return self._real_constant(se.Pow(base, exponent))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             value = self.build(node.operand, source)
             return -value if isinstance(node.op, ast.USub) else value
@@ -146,10 +150,19 @@ class Builder:
             if name not in self.functions or len(node.args) != ELEMENTARY[name]:
                 raise DeclineError(name)
             (argument,) = (self.build(a, source) for a in node.args)
-            if not argument.free_symbols and not self.constant_calls:
-                raise DeclineError("a function of a constant")  # log(0), acos(2): the SymPy path says why
-            return self.functions[name](argument)
+            value = self.functions[name](argument)
+            return value if argument.free_symbols else self._real_constant(value)
         raise DeclineError(type(node).__name__)
+
+    def _real_constant(self, value: Any) -> Any:
+        """A constant subexpression, if it is a finite real number: log(0), acos(2) are the SymPy path's to refuse."""
+        try:
+            number = PointEvaluator({}).value(value)
+        except (KeyError, TypeError):  # zoo, I: no real value
+            raise DeclineError("a constant that is not a finite real number") from None
+        if not math.isfinite(number):
+            raise DeclineError("a constant that is not a finite real number")
+        return value
 
     def _chain(self, node: ast.BinOp, source: syntax._Source) -> Any:
         se = self.se

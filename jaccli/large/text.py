@@ -93,7 +93,7 @@ class Printer:
                 denominator.append(self._print(factor.args[0] ** -factor.args[1]))
             else:
                 numerator.append(self._wrapped(factor, _ADD))
-        numerator.sort(key=lambda t: t[:24])
+        numerator.sort(key=lambda t: (t.startswith("("), t[:24]))  # sums in parentheses last, as SymPy writes
         text = "*".join(numerator) if numerator else "1"
         if denominator:
             if len(denominator) == 1:
