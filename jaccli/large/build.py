@@ -14,11 +14,9 @@ import ast
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from jaccli import syntax
-from jaccli.large.numeric import PointEvaluator
 
 # name -> how many arguments; the SymEngine function is looked up when symengine is imported.
 ELEMENTARY = {
@@ -75,8 +73,7 @@ class DeclineError(Exception):
     """This input is for the SymPy path."""
 
 
-@dataclass(frozen=True)
-class Tree:
+class Tree(NamedTuple):
     """The checked syntax trees of the input: one entry per function, and the names they use."""
 
     entries: tuple[tuple[ast.expr, syntax._Source], ...]
@@ -157,6 +154,8 @@ class Builder:
     def _real_constant(self, value: Any) -> Any:
         """A constant subexpression, if it is a finite real number: log(0), acos(2) are the SymPy path's to refuse."""
         try:
+            from jaccli.large.numeric import PointEvaluator
+
             number = PointEvaluator({}).value(value)
         except (KeyError, TypeError):  # zoo, I: no real value
             raise DeclineError("a constant that is not a finite real number") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from jaccli.large import Evaluation, LargeResult
+from jaccli.large.result import Evaluation, LargeResult
 
 SCHEMA = 1
 
