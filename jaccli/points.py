@@ -1,0 +1,104 @@
+"""Many points at once: read them, compile the symbolic result once, evaluate it in chunks with NumPy.
+
+Values here are double-precision floats (not the exact values of `--at`): the result is compiled
+by SymPy's lambdify into one NumPy function and called on a whole chunk of points at a time.
+Memory stays bounded: the points are held as one float array, the values of one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from jaccli.core import Result
+from jaccli.errors import JacError, PointError
+from jaccli.mathfns import elementary
+from jaccli.parse import Variable, parse_point
+
+CHUNK_NUMBERS = 1 << 19  # numbers (point values and entries) evaluated and formatted per chunk
+MAX_CHUNK_POINTS = 16_384
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+# A line of plain decimal numbers takes the fast path (float()); anything else (pi/4, x=1,y=2)
+# goes through the safe parser, exactly as --at would read it.
+_PLAIN_LINE = re.compile(rf"\s*{_NUMBER}\s*(?:,\s*{_NUMBER}\s*)*\Z", re.ASCII)
+_AT_PREFIX = re.compile(r"^--at(?: '[^']*')?:? ?")
+
+
+def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str) -> np.ndarray:
+    """All points of the input as an (N, n) array, in column order; a bad line raises PointError.
+
+    Blank lines and lines starting with # are skipped. Every line is read before anything is
+    computed, so a bad line stops the command before it writes anything.
+    """
+    symbols = [s for v in variables for s in v.symbols]
+    width = len(symbols)
+    names = ", ".join(s.name for s in symbols)
+    blocks: list[np.ndarray] = []
+    buffer: list[float] = []
+    rows = 0
+    block_rows = max(1, CHUNK_NUMBERS // max(width, 1))
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if _PLAIN_LINE.match(text):
+            values = [float(v) for v in text.split(",")]
+            if len(values) != width:
+                plural = "s" if width != 1 else ""
+                raise PointError(f"{source} line {number}: expected {width} value{plural} ({names}), got {len(values)}")
+        else:
+            try:
+                point = parse_point(text, variables)
+            except JacError as error:
+                raise PointError(f"{source} line {number}: {_AT_PREFIX.sub('', str(error))}") from None
+            values = [float(point[s]) for s in symbols]
+        if not all(abs(v) < float("inf") for v in values):
+            raise PointError(f"{source} line {number}: a value outside the range of double-precision numbers")
+        buffer.extend(values)
+        rows += 1
+        if rows == block_rows:
+            blocks.append(np.array(buffer, dtype=float).reshape(rows, width))
+            buffer, rows = [], 0
+    if rows:
+        blocks.append(np.array(buffer, dtype=float).reshape(rows, width))
+    if not blocks:
+        return np.empty((0, width))
+    return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+
+
+class Compiled:
+    """The m×n result as one NumPy function of the variables, returning an (N, m·n) array."""
+
+    def __init__(self, result: Result, variables: Sequence[Variable]) -> None:
+        self.symbols = [s for v in variables for s in v.symbols]
+        self.entries = [elementary(e) for e in result.matrix]  # row by row
+        self.function = sp.lambdify(self.symbols, self.entries, modules="numpy", dummify=True, cse=True)
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        count = points.shape[0]
+        values = np.empty((count, len(self.entries)))
+        with np.errstate(all="ignore"):
+            columns = self.function(*points.T)
+            for index, column in enumerate(columns):
+                array: Any = np.asarray(column)
+                if np.iscomplexobj(array):
+                    array = np.where(array.imag == 0, array.real, np.nan)
+                values[:, index] = array  # a constant entry broadcasts to the whole chunk
+        values[~np.isfinite(values)] = np.nan
+        return values
+
+
+def chunks(
+    result: Result, variables: Sequence[Variable], points: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(points, values) chunk by chunk, in input order; an undefined value is NaN."""
+    compiled = Compiled(result, variables)
+    m, n = result.shape
+    size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (points.shape[1] + m * n + 1)))
+    for start in range(0, points.shape[0], size):
+        part = points[start : start + size]
+        yield part, compiled(part)
