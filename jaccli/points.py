@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -36,38 +37,70 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
     """
     symbols = [s for v in variables for s in v.symbols]
     width = len(symbols)
-    names = ", ".join(s.name for s in symbols)
-    blocks: list[np.ndarray] = []
-    buffer: list[float] = []
-    rows = 0
     block_rows = max(1, CHUNK_NUMBERS // max(width, 1))
-    for number, line in enumerate(lines, 1):
+    # A whole block of plain lines (no blanks, no comments, the right count) is converted by
+    # NumPy in one call; any other block is read line by line.
+    plain_block = re.compile(
+        rf"(?:[ \t]*{_NUMBER}(?:[ \t]*,[ \t]*{_NUMBER}){{{max(width - 1, 0)}}}[ \t]*\r?\n)*", re.ASCII
+    )
+    stream = iter(lines)
+    blocks: list[np.ndarray] = []
+    first = 1
+    while batch := list(islice(stream, block_rows)):
+        joined = "".join(batch)
+        if not joined.endswith("\n"):
+            joined += "\n"
+        if width and plain_block.fullmatch(joined):
+            numbers = range(first, first + len(batch))
+            blocks.append(_block(joined.replace(",", " ").split(), len(batch), numbers, width, source))
+        else:
+            block = _read_lines(batch, first, symbols, variables, source)
+            if block is not None:
+                blocks.append(block)
+        first += len(batch)
+    if not blocks:
+        return np.empty((0, width))
+    return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+
+
+def _read_lines(
+    batch: Sequence[str], first: int, symbols: Sequence[sp.Symbol], variables: Sequence[Variable], source: str
+) -> np.ndarray | None:
+    """Lines one by one: blank and # lines skipped, plain numbers fast, anything else as --at reads it."""
+    width = len(symbols)
+    names = ", ".join(s.name for s in symbols)
+    values: list[str] = []
+    numbers: list[int] = []
+    for number, line in enumerate(batch, first):
         text = line.strip()
         if not text or text.startswith("#"):
             continue
         if _PLAIN_LINE.match(text):
-            values = [float(v) for v in text.split(",")]
-            if len(values) != width:
+            count = text.count(",") + 1
+            if count != width:
                 plural = "s" if width != 1 else ""
-                raise PointError(f"{source} line {number}: expected {width} value{plural} ({names}), got {len(values)}")
+                raise PointError(f"{source} line {number}: expected {width} value{plural} ({names}), got {count}")
+            values.extend(text.split(","))
         else:
             try:
                 point = parse_point(text, variables)
             except JacError as error:
                 raise PointError(f"{source} line {number}: {_AT_PREFIX.sub('', str(error))}") from None
-            values = [float(point[s]) for s in symbols]
-        if not all(abs(v) < float("inf") for v in values):
-            raise PointError(f"{source} line {number}: a value outside the range of double-precision numbers")
-        buffer.extend(values)
-        rows += 1
-        if rows == block_rows:
-            blocks.append(np.array(buffer, dtype=float).reshape(rows, width))
-            buffer, rows = [], 0
-    if rows:
-        blocks.append(np.array(buffer, dtype=float).reshape(rows, width))
-    if not blocks:
-        return np.empty((0, width))
-    return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+            values.extend(repr(float(point[s])) for s in symbols)
+        numbers.append(number)
+    if not numbers:
+        return None
+    return _block(values, len(numbers), numbers, width, source)
+
+
+def _block(values: list[str], rows: int, numbers: Sequence[int], width: int, source: str) -> np.ndarray:
+    """Number texts as an (rows, width) array, converted by NumPy in one call; every value finite."""
+    block = np.array(values, dtype=float).reshape(rows, width)
+    finite = np.isfinite(block).all(axis=1)
+    if not finite.all():
+        number = numbers[int(np.flatnonzero(~finite)[0])]
+        raise PointError(f"{source} line {number}: a value outside the range of double-precision numbers")
+    return block
 
 
 class Compiled:

@@ -237,3 +237,29 @@ def test_core_at_point_uses_exact_values():
     point = [{sp.Symbol("x", real=True): sp.Rational(1, 3)}]
     assert check.check(result, parsed, parse.parse_answer("2/3", parsed.variables), point, tol=0).passed
     assert not check.check(result, parsed, parse.parse_answer("0.6667", parsed.variables), point, tol=1e-6).passed
+
+
+def test_the_readme_homework_script_really_works(tmp_path):
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from conftest import JAC
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    blocks = re.findall(r"```bash\n(.*?)```", readme, re.DOTALL)
+    (script,) = [b for b in blocks if "Check each student's" in b]
+    (tmp_path / "check-homework.sh").write_text(script)
+    env = dict(os.environ, PATH=f"{Path(JAC).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    done = subprocess.run(
+        ["bash", "check-homework.sh"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == [
+        "ada grad: right",
+        "ada jacobian: right",
+        "bob grad: wrong",
+        "bob jacobian: wrong",
+        "cy grad: unreadable",
+        "cy jacobian: right",
+    ]
