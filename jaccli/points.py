@@ -20,12 +20,15 @@ from jaccli.errors import JacError, PointError
 from jaccli.mathfns import elementary
 from jaccli.parse import Variable, parse_point
 
-CHUNK_NUMBERS = 1 << 19  # numbers (point values and entries) evaluated and formatted per chunk
+CHUNK_NUMBERS = 1 << 18  # numbers (point values and entries) evaluated and formatted per chunk
 MAX_CHUNK_POINTS = 16_384
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 # A line of plain decimal numbers takes the fast path (float()); anything else (pi/4, x=1,y=2)
 # goes through the safe parser, exactly as --at would read it.
 _PLAIN_LINE = re.compile(rf"\s*{_NUMBER}\s*(?:,\s*{_NUMBER}\s*)*\Z", re.ASCII)
+# Characters of plain decimal numbers: a line with any other (a letter, #, _) is read line by line.
+_NOT_PLAIN = re.compile(r"[^0-9eE.+\-,\s]", re.ASCII)
+READ_NUMBERS = 1 << 16  # numbers read and converted per block of lines
 _AT_PREFIX = re.compile(r"^--at(?: '[^']*')?:? ?")
 
 
@@ -37,26 +40,18 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
     """
     symbols = [s for v in variables for s in v.symbols]
     width = len(symbols)
-    block_rows = max(1, CHUNK_NUMBERS // max(width, 1))
-    # A whole block of plain lines (no blanks, no comments, the right count) is converted by
-    # NumPy in one call; any other block is read line by line.
-    plain_block = re.compile(
-        rf"(?:[ \t]*{_NUMBER}(?:[ \t]*,[ \t]*{_NUMBER}){{{max(width - 1, 0)}}}[ \t]*\r?\n)*", re.ASCII
-    )
+    block_rows = max(1, READ_NUMBERS // max(width, 1))
     stream = iter(lines)
     blocks: list[np.ndarray] = []
     first = 1
     while batch := list(islice(stream, block_rows)):
-        joined = "".join(batch)
-        if not joined.endswith("\n"):
-            joined += "\n"
-        if width and plain_block.fullmatch(joined):
-            numbers = range(first, first + len(batch))
-            blocks.append(_block(joined.replace(",", " ").split(), len(batch), numbers, width, source))
-        else:
+        block = _plain_block(batch, width) if width else None
+        if block is None:
             block = _read_lines(batch, first, symbols, variables, source)
-            if block is not None:
-                blocks.append(block)
+        else:
+            _check_finite(block, range(first, first + len(batch)), source)
+        if block is not None:
+            blocks.append(block)
         first += len(batch)
     if not blocks:
         return np.empty((0, width))
@@ -93,14 +88,37 @@ def _read_lines(
     return _block(values, len(numbers), numbers, width, source)
 
 
+def _plain_block(batch: Sequence[str], width: int) -> np.ndarray | None:
+    """A block of lines that are all plain decimal numbers, the right count on each, as one array.
+
+    NumPy converts the whole block in one call. None when any line is something else (a blank
+    line, a comment, an expression, a wrong count): then the block is read line by line.
+    """
+    joined = "".join(batch)
+    if _NOT_PLAIN.search(joined) or any(line.count(",") != width - 1 for line in batch):
+        return None
+    # Each line gives exactly `width` texts, so the flat list lines up with the rows.
+    texts = joined.rstrip("\n").replace("\n", ",").split(",")
+    if len(texts) != len(batch) * width:
+        return None
+    try:
+        return np.array(texts, dtype=float).reshape(len(batch), width)
+    except ValueError:  # a blank line or a malformed number such as 1e or 1 2
+        return None
+
+
 def _block(values: list[str], rows: int, numbers: Sequence[int], width: int, source: str) -> np.ndarray:
     """Number texts as an (rows, width) array, converted by NumPy in one call; every value finite."""
     block = np.array(values, dtype=float).reshape(rows, width)
+    _check_finite(block, numbers, source)
+    return block
+
+
+def _check_finite(block: np.ndarray, numbers: Sequence[int], source: str) -> None:
     finite = np.isfinite(block).all(axis=1)
     if not finite.all():
         number = numbers[int(np.flatnonzero(~finite)[0])]
         raise PointError(f"{source} line {number}: a value outside the range of double-precision numbers")
-    return block
 
 
 class Compiled:
