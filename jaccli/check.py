@@ -354,7 +354,7 @@ def _shown(value: float | int | None) -> str:
     return str(value) if isinstance(value, int) else f"{value:.10g}"
 
 
-class _OutOfTimeError(Exception):
+class _OutOfTimeError(BaseException):  # not Exception: SymPy must not catch it on the way out
     pass
 
 
