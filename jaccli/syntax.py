@@ -238,6 +238,10 @@ def _parse_tree(text: str) -> tuple[ast.expr, _Source]:
     if not tokens:
         raise ParseError("empty expression")
     _check_brackets(tokens)
+    return _parse_tokens(tokens)
+
+
+def _parse_tokens(tokens: Sequence[Token]) -> tuple[ast.expr, _Source]:
     source = _to_source(tokens)
     try:
         tree = ast.parse(source.text, mode="eval")
