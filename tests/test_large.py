@@ -255,3 +255,23 @@ def test_small_problems_keep_exact_values() -> None:
     data = json.loads(done.stdout)
     assert data["exact"] == [["10", "-10"]]
     assert data["norm"] == pytest.approx(10 * math.sqrt(2))
+
+
+def test_many_points_of_a_large_result_match_its_values_at_each_point(tmp_path) -> None:
+    n = 10
+    draw = random.Random(5)
+    lines = [",".join(str(draw.randint(-9, 9) / 10) for _ in range(n * n + 2 * n)) for _ in range(7)]
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",0"  # an ordinary point among them
+    file = tmp_path / "points.txt"
+    file.write_text("# weights, biases, inputs\n" + "\n".join(lines) + "\n")
+    wrt = [f"x_{j}" for j in range(1, n + 1)]
+    done = run_jac("jacobian", "-", "--wrt", ",".join(wrt), "--points", str(file), "--json", stdin=layer(n))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == len(lines)
+    for row, line in zip(rows, lines):
+        one = large.attempt("jacobian", [layer(n)], wrt=wrt, at=[line])
+        assert one is not None
+        assert row["point"] == pytest.approx([float(v) for v in line.split(",")])
+        for got, expected in zip(row["value"], one.evaluations[0].values):
+            assert got == pytest.approx(list(expected), rel=1e-12, abs=1e-15)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable, Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from jaccli.core import Result
+    from jaccli.large.result import LargeResult
     from jaccli.parse import Variable
+    from jaccli.render.points import Undefined
 
 
 def _run(
@@ -53,11 +56,17 @@ def _run(
     with user_errors():
         inputs = read_texts(texts)
         wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
-        if (
-            points is None
-            and chosen != "latex"
-            and _run_large(kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order)
-        ):
+        if points is not None:
+            if at:
+                raise JacError("give either --at or --points, not both")
+            if points == "-" and "-" in texts:
+                raise JacError("EXPR and --points cannot both read standard input")
+            if chosen == "latex":
+                raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
+        large = chosen != "latex" and _run_large(
+            kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
+        )
+        if large:
             return
         from jaccli import core, parse
         from jaccli.render import render
@@ -73,12 +82,6 @@ def _run(
         else:
             result = core.derivative(parsed, var, order)
         if points is not None:
-            if at:
-                raise JacError("give either --at or --points, not both")
-            if points == "-" and "-" in texts:
-                raise JacError("EXPR and --points cannot both read standard input")
-            if chosen == "latex":
-                raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
             many = read_point_file(points, parsed.variables)
         elif at:
             result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
@@ -105,6 +108,7 @@ def _run_large(
     at: Sequence[str] | None,
     var: str | None,
     order: int,
+    points: str | None,
 ) -> bool:
     """A large system on SymEngine (see jaccli.large); False when it is for the SymPy path."""
     from jaccli import large
@@ -113,6 +117,10 @@ def _run_large(
     if result is None:
         return False
     from jaccli.render.large import render_large
+
+    if points is not None:
+        _write_many_large(result, points, fmt)
+        return True
 
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
@@ -134,8 +142,38 @@ def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray,
     if fmt != "json":
         render(result, fmt, sys.stdout, color=color)
     names = [s.name for v in variables for s in v.symbols]
+    _write_lines(lambda: write_points(result, names, chunks(result, variables, many), fmt, sys.stdout), len(many))
+
+
+def _write_many_large(result: LargeResult, points: str, fmt: str) -> None:
+    """--points for a large result: compiled by SymEngine, evaluated and written chunk by chunk."""
+    import symengine as se
+
+    from jaccli.core import Kind
+    from jaccli.large.numeric import Batch
+    from jaccli.parse import Variable
+    from jaccli.points import CHUNK_NUMBERS, MAX_CHUNK_POINTS
+    from jaccli.render.large import render_large
+    from jaccli.render.points import write_points
+
+    names = list(result.all_variables)
+    many = read_point_file(points, [Variable(name) for name in names])
+    m, n = result.shape
+    matrix = result.matrix
+    batch = Batch(se, [se.Symbol(name) for name in names], [matrix[i, j] for i in range(m) for j in range(n)])
+    size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (len(names) + m * n + 1)))
+    parts = ((many[k : k + size], batch(many[k : k + size])) for k in range(0, many.shape[0], size))
+    if fmt != "json":
+        render_large(result, fmt, sys.stdout)
+    # write_points reads only the shape and the kind of the result
+    shape: Any = SimpleNamespace(shape=(m, n), kind=Kind(result.kind))
+    _write_lines(lambda: write_points(shape, names, parts, fmt, sys.stdout), len(many))
+
+
+def _write_lines(write: Callable[[], Undefined], count: int) -> None:
+    """Write the lines of many points; warn once about undefined entries; a closed pipe ends quietly."""
     try:
-        undefined = write_points(result, names, chunks(result, variables, many), fmt, sys.stdout)
+        undefined = write()
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped (| head): not an error of jac
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -143,7 +181,7 @@ def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray,
     if undefined.entries:
         typer.echo(
             f"jac: warning: {undefined.entries} undefined {'entry' if undefined.entries == 1 else 'entries'} "
-            f"at {undefined.points} of {len(many)} points "
+            f"at {undefined.points} of {count} points "
             "(null in JSON, 'undefined' in text)",
             err=True,
         )

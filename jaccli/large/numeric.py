@@ -102,3 +102,25 @@ class PointEvaluator:
 
 def finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
+
+
+class Batch:
+    """A big result compiled once by SymEngine's Lambdify (the `lambda` back end with common
+    subexpressions shared), evaluated on a whole chunk of points at a time.
+
+    LLVM compiles faster code, but its compile takes tens of seconds to minutes for a 100x100
+    Jacobian; the `lambda` back end compiles in a fraction of that, which the point counts jac
+    is used with (up to millions of points of a modest result) do not repay.
+    """
+
+    def __init__(self, se: Any, symbols: Sequence[Any], entries: Sequence[Any]) -> None:
+        self.width = len(entries)
+        self.function = se.Lambdify(list(symbols), list(entries), backend="lambda", cse=True)
+
+    def __call__(self, points: Any) -> Any:
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            values = np.asarray(self.function(points), dtype=float).reshape(points.shape[0], self.width)
+        values[~np.isfinite(values)] = np.nan
+        return values

@@ -71,7 +71,8 @@ class Evaluation:
 class LargeResult:
     kind: str
     functions: tuple[str, ...]
-    variables: tuple[str, ...]
+    variables: tuple[str, ...]  # the columns
+    all_variables: tuple[str, ...]  # every variable, in the order a point gives them
     rows: tuple[str, ...]
     matrix: Any  # a SymEngine DenseMatrix
     structure: Structure
@@ -132,6 +133,7 @@ def compute(
         kind=kind,
         functions=tuple(printer.text(f) for f in functions),
         variables=tuple(columns),
+        all_variables=tuple(variables),
         rows=rows,
         matrix=matrix,
         structure=detect_structure(matrix),
