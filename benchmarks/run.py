@@ -280,6 +280,13 @@ def main() -> None:
     args = parser.parse_args()
     if JAC is None:
         sys.exit("jac is not installed next to this Python: run it with the environment's python")
+    # A regular install (pip install .) byte-compiles the package; an editable one run with
+    # PYTHONDONTWRITEBYTECODE set would compile every module on every start instead.
+    import compileall
+
+    import jaccli
+
+    compileall.compile_dir(str(Path(jaccli.__file__).parent), quiet=1)
     for line in machine():
         print(line)
     rows: list[Row] = []
