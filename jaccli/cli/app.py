@@ -44,8 +44,10 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    # A completion request parses the line resiliently and runs eager callbacks too: printing the
+    # version there would put "jac 0.1.0" among the candidates of `jac --version <TAB>`.
+    if value and not ctx.resilient_parsing:
         typer.echo(f"jac {__version__}")
         raise typer.Exit()
 
