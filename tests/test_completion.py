@@ -11,16 +11,26 @@ from pathlib import Path
 import pytest
 import typer
 from conftest import JAC
-from shells import COMPLETIONS, ROOT, bash_compreply, bash_typed, fish_complete, zsh_typed
+from shells import (
+    COMPLETIONS,
+    ROOT,
+    bash_compreply,
+    bash_typed,
+    fish_complete,
+    shell_env,
+    shell_or_skip,
+    zsh_typed,
+)
 from typer.main import get_command
 
 from jaccli.cli import app
+from jaccli.cli.options import CHECK_KINDS, complete_check_kind
 from jaccli.regenerate import completion_source, stale_files
 
 COMMANDS = ["grad", "jacobian", "diff", "hessian"]
 GRAD_OPTIONS = ["--vars", "--wrt", "--at", "--format", "--json", "--no-color", "--help"]
 FORMATS = ["auto", "table", "plain", "json", "latex"]
-CHECK_KINDS = ["grad", "jacobian", "diff", "hessian"]
+KINDS = ["grad", "jacobian", "diff", "hessian"]  # what a user expects after `jac check `
 
 
 def command_with_option(option: str, command: str | None = None) -> list[str]:
@@ -76,6 +86,17 @@ def test_show_completion_prints_the_committed_script_for_the_shell_it_detects():
     # nothing useful, so the committed files come from the source_<shell> protocol instead.
     assert completion_source("bash") in (COMPLETIONS / "jac.bash").read_text()
     assert completion_source("fish") in (COMPLETIONS / "jac.fish").read_text()
+
+
+def test_check_kinds_complete_by_prefix_with_a_word_of_help():
+    assert [kind for kind, _ in complete_check_kind("")] == KINDS == list(CHECK_KINDS)
+    assert complete_check_kind("h") == [("hessian", "Hessian of one scalar function")]
+    assert complete_check_kind("x") == []
+
+
+def test_check_kinds_offered_are_the_kinds_jac_check_accepts():
+    check = pytest.importorskip("jaccli.check", reason="this version of jac has no `check` command yet")
+    assert set(CHECK_KINDS) == set(check.KINDS)
 
 
 # --- the completion protocol through the installed jac ----------------------------------------------
@@ -145,13 +166,13 @@ def test_fish_asks_whether_there_are_candidates_before_offering_files():
     ],
     ids=["bash-commands", "bash-format", "zsh-options", "fish-options"],
 )
-def test_a_completion_request_does_not_import_sympy(env, expected):
+def test_a_completion_request_imports_neither_sympy_nor_rich(env, expected):
     done = complete(env, profile_imports=True)
     assert done.returncode == 0
     assert expected in done.stdout  # the request really ran
     imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
     assert "jaccli.cli" in imported  # the profile really covers the app
-    assert [name for name in imported if name.split(".")[0] == "sympy"] == []
+    assert [name for name in imported if name.split(".")[0] in ("sympy", "rich")] == []
 
 
 # --- bash ------------------------------------------------------------------------------------------
@@ -174,7 +195,7 @@ def test_bash_completes_format_choices(tmp_path):
 
 def test_bash_completes_check_kinds(tmp_path):
     has_command("check")
-    assert bash_compreply(["jac", "check", ""], home=tmp_path) == CHECK_KINDS
+    assert bash_compreply(["jac", "check", ""], home=tmp_path) == KINDS
 
 
 def test_bash_tab_in_an_interactive_shell(tmp_path, files):
@@ -204,6 +225,21 @@ def test_zsh_first_tab_completes_commands_from_fpath(tmp_path):
     assert "Gradient of one scalar function" in listing
 
 
+def test_zsh_and_fish_show_the_help_as_written(tmp_path):
+    # Rendered as rich markup, "J[i][j]" would lose "[i][j]"; wrapped at 80 columns, fish would cut the help.
+    typed = zsh_typed("jac jac\t", fpath=COMPLETIONS, cwd=tmp_path, home=tmp_path)
+    assert typed.buffer == "jac jacobian "
+    typed = zsh_typed("jac \t", fpath=COMPLETIONS, cwd=tmp_path, home=tmp_path)
+    assert "Jacobian of a vector function: J[i][j] =" in typed.screen
+    script = f"source {COMPLETIONS / 'jac.fish'}; complete -C 'jac grad --va'"
+    env = shell_env(tmp_path)
+    done = subprocess.run([shell_or_skip("fish"), "--no-config", "-c", script], capture_output=True, text=True, env=env)
+    assert done.stdout.splitlines() == [
+        "--vars\tVariables in column order, e.g. x,y or w:3,x:3,b (vectors of 3). "
+        "Default: the names in the expression, in natural order."
+    ]
+
+
 def test_zsh_typers_sourcing_script_wastes_the_first_tab_when_autoloaded(tmp_path):
     # Why _jac differs from jac.zsh: the same harness, with Typer's script put in fpath as _jac, lists nothing.
     fpath = tmp_path / "functions"
@@ -231,7 +267,7 @@ def test_zsh_completes_options_and_format_choices(tmp_path, files):
 def test_zsh_completes_check_kinds(tmp_path, files):
     has_command("check")
     typed = zsh_typed("jac check \t", fpath=COMPLETIONS, cwd=files, home=tmp_path)
-    for kind in CHECK_KINDS:
+    for kind in KINDS:
         assert kind in typed.screen
 
 
@@ -256,7 +292,7 @@ def test_fish_completes_commands_and_options(tmp_path):
 
 def test_fish_completes_check_kinds(tmp_path):
     has_command("check")
-    assert sorted(fish_complete("jac check ", home=tmp_path)) == sorted(CHECK_KINDS)
+    assert sorted(fish_complete("jac check ", home=tmp_path)) == sorted(KINDS)
 
 
 @pytest.mark.parametrize(
