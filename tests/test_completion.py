@@ -248,6 +248,8 @@ def test_zsh_typers_sourcing_script_wastes_the_first_tab_when_autoloaded(tmp_pat
     typed = zsh_typed("jac \t", fpath=fpath, cwd=tmp_path, home=tmp_path)
     assert "jacobian" not in typed.screen
     assert typed.buffer == "jac "
+    # ... until the second TAB, which `jac --install-completion` users of zsh meet (README).
+    assert "jacobian" in zsh_typed("jac \t\t", fpath=fpath, cwd=tmp_path, home=tmp_path).screen
 
 
 def test_zsh_completes_options_and_format_choices(tmp_path, files):
