@@ -27,8 +27,32 @@ from jaccli.cli import app
 from jaccli.cli.options import CHECK_KINDS, complete_check_kind
 from jaccli.regenerate import stale_files
 
-COMMANDS = ["grad", "jacobian", "diff", "hessian"]
-GRAD_OPTIONS = ["--vars", "--wrt", "--at", "--format", "--json", "--no-color", "--help"]
+
+def app_commands() -> list[str]:
+    """The commands of the app, in the order `jac --help` lists them."""
+    group = get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    names = [name for name in group.list_commands(typer.Context(group)) if not group.commands[name].hidden]
+    assert {"grad", "jacobian", "diff", "hessian"} <= set(names)  # what the scripts must offer at the least
+    return names
+
+
+def app_long_options(command: str) -> list[str]:
+    """The long options of a command, in the order its --help lists them."""
+    cmd = get_command(app).commands[command]  # type: ignore[attr-defined]
+    names = [
+        name
+        for param in cmd.get_params(typer.Context(cmd))
+        if param.param_type_name == "option" and not param.hidden
+        for name in param.opts
+        if name.startswith("--")
+    ]
+    assert {"--vars", "--wrt", "--at", "--format", "--json", "--no-color", "--help"} <= set(names)
+    return names
+
+
+COMMANDS = app_commands()
+GRAD_OPTIONS = app_long_options("grad")
 FORMATS = ["auto", "table", "plain", "json", "latex"]
 KINDS = ["grad", "jacobian", "diff", "hessian"]  # what a user expects after `jac check `
 
