@@ -55,6 +55,7 @@ COMMANDS = app_commands()
 GRAD_OPTIONS = app_long_options("grad")
 FORMATS = ["auto", "table", "plain", "json", "latex"]
 KINDS = ["grad", "jacobian", "diff", "hessian"]  # what a user expects after `jac check `
+WIRE_KINDS = "the KIND argument of `jac check` needs autocompletion=complete_check_kind (jaccli.cli.options)"
 
 
 def command_with_option(option: str, command: str | None = None) -> list[str]:
@@ -223,7 +224,7 @@ def test_bash_completes_format_choices(tmp_path):
 
 def test_bash_completes_check_kinds(tmp_path):
     has_command("check")
-    assert bash_compreply(["jac", "check", ""], home=tmp_path) == KINDS
+    assert bash_compreply(["jac", "check", ""], home=tmp_path) == KINDS, WIRE_KINDS
 
 
 def test_bash_tab_in_an_interactive_shell(tmp_path, files):
@@ -298,7 +299,7 @@ def test_zsh_completes_check_kinds(tmp_path, files):
     has_command("check")
     typed = zsh_typed("jac check \t", fpath=COMPLETIONS, cwd=files, home=tmp_path)
     for kind in KINDS:
-        assert kind in typed.screen
+        assert kind in typed.screen, WIRE_KINDS
 
 
 @pytest.mark.parametrize(
@@ -322,7 +323,7 @@ def test_fish_completes_commands_and_options(tmp_path):
 
 def test_fish_completes_check_kinds(tmp_path):
     has_command("check")
-    assert sorted(fish_complete("jac check ", home=tmp_path)) == sorted(KINDS)
+    assert sorted(fish_complete("jac check ", home=tmp_path)) == sorted(KINDS), WIRE_KINDS
 
 
 @pytest.mark.parametrize(
