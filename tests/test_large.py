@@ -275,3 +275,31 @@ def test_many_points_of_a_large_result_match_its_values_at_each_point(tmp_path) 
         assert row["point"] == pytest.approx([float(v) for v in line.split(",")])
         for got, expected in zip(row["value"], one.evaluations[0].values):
             assert got == pytest.approx(list(expected), rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("kind", ["gradient", "hessian", "derivative"])
+def test_gradient_hessian_and_derivative_agree_with_the_sympy_path(kind: str, seed: int, always_large: None) -> None:
+    functions, names = random_system(seed)
+    text = functions[0]
+    point = ",".join(str(random.Random(seed).randint(-20, 20) / 10) for _ in names)
+    var = names[-1] if kind == "derivative" else None
+    fast = large.attempt(kind, [text], at=[point], var=var, order=2 if kind == "derivative" else 1)
+    assert fast is not None
+    parsed = parse.parse_functions([text])
+    if kind == "gradient":
+        slow = core.gradient(parsed)
+    elif kind == "hessian":
+        slow = core.hessian(parsed)
+    else:
+        slow = core.derivative(parsed, var, 2)
+    slow = core.evaluate(slow, [parse.parse_point(point, parsed.variables)])
+    assert fast.shape == slow.shape and fast.rows == slow.rows and fast.variables == slow.variables
+    for fast_row, slow_row in zip(fast.evaluations[0].values, slow.evaluations[0].values):
+        for value, exact in zip(fast_row, slow_row):
+            expected = core.to_number(exact)
+            assert (value is None) == (expected is None)
+            if value is not None and expected is not None:
+                assert value == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    if kind == "gradient":
+        assert fast.evaluations[0].norm == pytest.approx(float(slow.evaluations[0].norm), rel=1e-9)
