@@ -159,8 +159,7 @@ def _write_many_large(result: LargeResult, points: str, fmt: str) -> None:
     names = list(result.all_variables)
     many = read_point_file(points, [Variable(name) for name in names])
     m, n = result.shape
-    matrix = result.matrix
-    batch = Batch(se, [se.Symbol(name) for name in names], [matrix[i, j] for i in range(m) for j in range(n)])
+    batch = Batch(se, [se.Symbol(name) for name in names], [e for row in result.entries for e in row])
     size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (len(names) + m * n + 1)))
     parts = ((many[k : k + size], batch(many[k : k + size])) for k in range(0, many.shape[0], size))
     if fmt != "json":

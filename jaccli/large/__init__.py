@@ -40,7 +40,8 @@ def _columns(kind: str, variables: list[str], wrt: Sequence[str] | None, var: st
         chosen = [var] if var is not None else variables
     else:
         chosen = list(wrt) if wrt else variables
-    if len(set(chosen)) != len(chosen) or any(c not in variables for c in chosen):
+    known = set(variables)
+    if len(set(chosen)) != len(chosen) or any(c not in known for c in chosen):
         raise DeclineError("--wrt or --var names")  # the SymPy path says which
     return chosen
 

@@ -74,7 +74,7 @@ class LargeResult:
     variables: tuple[str, ...]  # the columns
     all_variables: tuple[str, ...]  # every variable, in the order a point gives them
     rows: tuple[str, ...]
-    matrix: Any  # a SymEngine DenseMatrix
+    entries: tuple[tuple[Any, ...], ...]  # the matrix of SymEngine expressions, row by row
     structure: Structure
     scalar_function: bool
     scalar_variable: bool
@@ -84,14 +84,11 @@ class LargeResult:
 
     @property
     def shape(self) -> tuple[int, int]:
-        rows, columns = self.matrix.shape
-        return int(rows), int(columns)
+        return len(self.entries), len(self.entries[0])
 
     def symbolic(self) -> list[list[str]]:
-        m, n = self.shape
-        matrix = self.matrix
         text = self.printer.text
-        return [[text(matrix[i, j]) for j in range(n)] for i in range(m)]
+        return [[text(e) for e in row] for row in self.entries]
 
 
 def compute(
@@ -112,13 +109,12 @@ def compute(
             for _ in range(order):
                 f = f.diff(symbol)
             entries.append(f)
-        matrix = se.DenseMatrix(m, 1, entries)
+        rows_of = [[e] for e in entries]
     else:
         reverse = Reverse(se, [symbols[c] for c in columns])
         rows_of = [reverse.gradient(f) for f in functions]
         if kind == "hessian":
             rows_of = [reverse.gradient(g) for g in rows_of[0]]
-        matrix = se.DenseMatrix(len(rows_of), len(columns), [e for row in rows_of for e in row])
     scalar_function = m == 1
     if kind == "hessian":
         rows = tuple(columns)
@@ -126,6 +122,7 @@ def compute(
         rows = ("f",)
     else:
         rows = tuple(f"f_{i}" for i in range(1, m + 1))
+    matrix = tuple(tuple(row) for row in rows_of)
     evaluations = tuple(_evaluate(matrix, point, named) for named, point in points)
     printer = Printer()
     return LargeResult(
@@ -135,7 +132,7 @@ def compute(
         variables=tuple(columns),
         all_variables=tuple(variables),
         rows=rows,
-        matrix=matrix,
+        entries=matrix,
         structure=detect_structure(matrix),
         scalar_function=scalar_function,
         scalar_variable=kind == "derivative" or len(columns) == 1,
@@ -144,10 +141,11 @@ def compute(
     )
 
 
-def _evaluate(matrix: Any, point: dict[Any, float], named: tuple[tuple[str, str], ...]) -> Evaluation:
+def _evaluate(
+    matrix: tuple[tuple[Any, ...], ...], point: dict[Any, float], named: tuple[tuple[str, str], ...]
+) -> Evaluation:
     evaluator = PointEvaluator(point)
-    m, n = matrix.shape
-    values = tuple(tuple(finite(evaluator.value(matrix[i, j])) for j in range(n)) for i in range(m))
+    values = tuple(tuple(finite(evaluator.value(e)) for e in row) for row in matrix)
     return Evaluation(named, values)
 
 
@@ -194,10 +192,9 @@ def point(
     return tuple(named), values
 
 
-def detect_structure(matrix: Any) -> Structure:
+def detect_structure(entries: tuple[tuple[Any, ...], ...]) -> Structure:
     """Structural zeros, diagonal, triangular, sparse or dense, as `jaccli.core.detect_structure`."""
-    m, n = (int(s) for s in matrix.shape)
-    entries = [[matrix[i, j] for j in range(n)] for i in range(m)]
+    m, n = len(entries), len(entries[0])
     mask = tuple(tuple(e == 0 for e in row) for row in entries)
     nonzeros = sum(not z for row in mask for z in row)
     square = m == n
