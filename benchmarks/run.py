@@ -13,7 +13,8 @@ change in the machine's load hits both sides alike; the table shows medians.
       --json` against a naive SymPy script (Matrix.jacobian + subs + evalf), which runs only while
       it finishes within --naive-limit seconds; where it does, the values must agree to 1e-9
   (d) 100,000 and 1,000,000 points of a 2x2 Jacobian with `--points` against a hand-written NumPy
-      script (benchmarks/handwritten_points.py); the outputs must be identical
+      script (benchmarks/handwritten_points.py); the outputs must be identical; and 20,000 points of
+      the n = 10 layer (the SymEngine path) against benchmarks/handwritten_layer_points.py
 """
 
 from __future__ import annotations
@@ -232,6 +233,41 @@ def points(rows: list[Row], counts: list[int], runs: int, work: Path) -> None:
         )
 
 
+def layer_points(rows: list[Row], n: int, count: int, runs: int, work: Path) -> None:
+    """A large result (the SymEngine path) at many points against hand-written NumPy."""
+    assert JAC is not None
+    hand = HERE / "handwritten_layer_points.py"
+    draw = random.Random(2)
+    file, text = work / f"layer_points{n}.txt", work / f"layer_text{n}.txt"
+    text.write_text(layer_text(n))
+    with file.open("w") as out:
+        for _ in range(count):
+            out.write(",".join(f"{draw.randint(-99, 99) / 100}" for _ in range(n * n + 2 * n)) + "\n")
+    jac_out, hand_out = work / "layer_points_jac.jsonl", work / "layer_points_hand.jsonl"
+    wrt = ",".join(f"x_{j}" for j in range(1, n + 1))
+    jac = Command([JAC, "jacobian", "-", "--wrt", wrt, "--points", str(file), "--json"], stdin=text, stdout=jac_out)
+    numpy = Command([PYTHON, str(hand), str(n), str(file)], stdout=hand_out)
+    jac_time, hand_time = side_by_side(jac, numpy, runs)
+    with jac_out.open() as ours, hand_out.open() as theirs:
+        for a, b in zip(ours, theirs, strict=True):
+            got, expected = json.loads(a)["value"], json.loads(b)["value"]
+            worst = max(abs(u - v) for ru, rv in zip(got, expected) for u, v in zip(ru, rv))
+            if worst > 1e-9:
+                sys.exit(f"layer n={n} at many points: jac and NumPy differ by {worst:g}")
+    ratio = jac_time / hand_time
+    rows.append(
+        Row(
+            f"(d) {count:,} points of the n={n} layer ({n}x{n}, SymEngine path)",
+            jac_time,
+            hand_time,
+            "hand-written NumPy",
+            f"{ratio:.2f}x, values agree to 1e-9",
+            "-",
+            "-",
+        )
+    )
+
+
 def machine() -> list[str]:
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -297,6 +333,8 @@ def main() -> None:
         sizes = [10, 25] if args.quick else [10, 25, 50, 100]
         layers(rows, sizes, 3 if args.quick else 5, args.naive_limit, work)
         points(rows, [100_000] if args.quick else [100_000, 1_000_000], 3 if args.quick else 5, work)
+        if rows[-1].verdict != "not measured":
+            layer_points(rows, 10, 2_000 if args.quick else 20_000, 3 if args.quick else 5, work)
     print()
     print_table(rows, args.markdown)
 
