@@ -12,6 +12,7 @@ from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
     At,
+    Explain,
     Format,
     FormatOpt,
     Json,
@@ -34,6 +35,7 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    explain: bool = False,
     var: str | None = None,
     order: int = 1,
 ) -> None:
@@ -62,7 +64,7 @@ def _run(
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
                 err=True,
             )
-    render(result, output_format(fmt, json_), sys.stdout, color=not no_color)
+    render(result, output_format(fmt, json_), sys.stdout, color=not no_color, explain=explain)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -74,12 +76,13 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
-    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, explain=explain)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -93,12 +96,13 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, explain=explain)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -113,13 +117,24 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
 
     Example: jac diff "2*x**2" --at 2
     """
     _run(
-        "derivative", exprs, vars_=vars_, wrt=None, at=at, fmt=fmt, json_=json_, no_color=no_color, var=var, order=order
+        "derivative",
+        exprs,
+        vars_=vars_,
+        wrt=None,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        explain=explain,
+        var=var,
+        order=order,
     )
 
 
@@ -132,9 +147,10 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, explain=explain)
