@@ -350,14 +350,25 @@ def evaluate(result: Result, points: Sequence[Mapping[sp.Symbol, sp.Expr]]) -> R
     """The same result with its values at each point, exact where the point is exact."""
     evaluations = []
     for point in points:
-        cache: dict[sp.Basic, sp.Basic] = {}
-        values = tuple(
-            tuple(_defined(substitute(result.matrix[i, j], point, cache)) for j in range(result.shape[1]))
-            for i in range(result.shape[0])
-        )
+        values = _values_at(result.matrix.tolist(), point)
         named = tuple((s.name, v) for s, v in point.items())
         evaluations.append(Evaluation(named, values))
     return replace(result, evaluations=tuple(evaluations))
+
+
+def _values_at(
+    rows: Sequence[Sequence[sp.Basic]], point: Mapping[sp.Symbol, sp.Expr]
+) -> tuple[tuple[sp.Expr | None, ...], ...]:
+    cache: dict[sp.Basic, sp.Basic] = {}
+    checked: dict[sp.Basic, sp.Expr | None] = {}  # a large result repeats its values (0 above all)
+
+    def value_of(entry: sp.Basic) -> sp.Expr | None:
+        value = substitute(entry, point, cache)
+        if value not in checked:
+            checked[value] = _defined(value)
+        return checked[value]
+
+    return tuple(tuple(value_of(entry) for entry in row) for row in rows)
 
 
 def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[sp.Basic, sp.Basic]) -> sp.Basic:
