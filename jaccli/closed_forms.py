@@ -173,9 +173,12 @@ class Folder:
 
 
 def _parenthesised(expr: sp.Basic) -> tuple[str, str]:
+    """A scale factor as written before `*I` or `*x^T`: a sum or a quotient in parentheses."""
     text, latex = to_text(expr), to_latex(expr)
     if expr.is_Add:
         return f"({text})", rf"\left({latex}\right)"
+    if "/" in text:
+        return f"({text})", latex
     return text, latex
 
 
@@ -251,6 +254,8 @@ def closed_form(
                 return None
             line.append(block)
         blocks.append(line)
+    if all(b.text == "0" for line in blocks for b in line):
+        return ClosedForm("0", "0")
     if len(blocks) == 1 and len(blocks[0]) == 1:
         return ClosedForm(blocks[0][0].text, blocks[0][0].latex)
     text = "[" + "; ".join(", ".join(b.text for b in line) for line in blocks) + "]"
