@@ -252,7 +252,10 @@ def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result
 
 def _one_scalar_function(parsed: Parsed, command: str, instead: str) -> None:
     if len(parsed.functions) != 1 or parsed.vector_valued:
-        raise ShapeError(f"{command} takes one scalar function, got {len(parsed.functions)} functions; use {instead}")
+        got = f"{len(parsed.functions)} functions"
+        if parsed.vector_valued:
+            got = f"an element-wise vector of {got} (reduce it with sum() or dot())"
+        raise ShapeError(f"{command} takes one scalar function, got {got}; use {instead}")
 
 
 def _row_labels(parsed: Parsed) -> tuple[str, ...]:

@@ -226,3 +226,30 @@ def test_a_large_gradient_at_a_point_shortens_its_vectors(jac):
     done = jac("grad", "dot(w,x)", "--vars", "w:100,x:100", "--wrt", "x", "--at", point, "--format", "plain")
     assert done.returncode == 0, done.stderr
     assert "descent direction -∇f = (-1, -2, -3, -4, -5, …, -100)" in done.stdout
+
+
+def test_declared_vectors_expand_into_components_in_vars_order(jac_json):
+    data = jac_json("grad", "sum(w*x) + b", "--vars", "w:2,x:2,b", "--wrt", "x,b", "--at", "w=[3,4],x=[0,0],b=5")
+    assert data["variables"] == ["x_1", "x_2", "b"]
+    assert data["value"] == [[3, 4, 1]]
+    assert data["point"] == {"w_1": "3", "w_2": "4", "x_1": "0", "x_2": "0", "b": "5"}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("jacobian", "w*x", "--vars", "w:3,x:4"), "vectors of different lengths: w (3), x (4)"),
+        (("jacobian", "w*x", "--vars", "w:0,x:3"), "a vector size is a whole number from 1"),
+        (("jacobian", "w*x", "--vars", "w:3,x:3", "--at", "w=[1,2],x=[1,2,3]"), "w has 3 components, got 2"),
+        (("jacobian", "w*x", "--vars", "w:3,x:3", "--at", "1,2,3"), "expected 6 values (w_1, w_2, w_3, x_1"),
+        (("jacobian", "w*x", "--vars", "w:3,x:3", "--wrt", "v"), "--wrt: 'v' is not a variable"),
+        (("grad", "w*x", "--vars", "w:3,x:3"), "got an element-wise vector of 3 functions"),
+        (("grad", "dot(w, 2)", "--vars", "w:3"), "dot() takes two vectors"),
+    ],
+)
+def test_vector_mistakes_are_one_line_and_exit_2(jac, args, fragment):
+    done = jac(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert fragment in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
