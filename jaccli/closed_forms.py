@@ -29,8 +29,9 @@ class VectorSum(sp.Function):
 
     nargs = 1
 
-    def _latex(self, printer: Any) -> str:
-        return rf"\operatorname{{sum}}\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        body = rf"\operatorname{{sum}}\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
 
 
 class VectorDot(sp.Function):
@@ -38,9 +39,9 @@ class VectorDot(sp.Function):
 
     nargs = 2
 
-    def _latex(self, printer: Any) -> str:
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
         a, b = (printer._print(arg) for arg in self.args)
-        return rf"{a}^{{T}} {b}"
+        return rf"{a}^{{T}} {b}" if exp is None else rf"\left({a}^{{T}} {b}\right)^{{{exp}}}"
 
 
 _REDUCTIONS = (VectorSum, VectorDot)

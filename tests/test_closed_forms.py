@@ -94,3 +94,12 @@ def test_only_symbols_in_f_are_differentiated():
     assert result.structure.nonzeros == 200
     assert result.matrix[3, 4] is sp.S.Zero
     assert result.structure.closed_form == "diag(x)"
+
+
+def test_latex_of_powers_of_jac_functions_and_reductions():
+    # LaTeX's printer hands the exponent of a power to the base's own method.
+    result = core.gradient(parse.parse_functions(["sigmoid(z)**2 + sum(x)**2"], VARIABLES), ["z", "x"])
+    assert result.structure.closed_form == "[(2 - 2*sigmoid(z))*sigmoid(z)**2, 2*sum(x)*1^T]"
+    assert r"\sigma\left(z\right)^{2}" in sp.latex(result.matrix[0, 0])
+    assert result.structure.closed_form_latex is not None
+    assert r"\operatorname{sum}\left(x\right) \mathbf{1}^{T}" in result.structure.closed_form_latex

@@ -18,6 +18,7 @@ from jaccli.printing import to_text
 SUMMARY_ABOVE = 12  # rows or columns beyond which the terminal shows a corner of the matrix
 CORNER = 5  # rows and columns of that corner
 LONG_TEXT = 100  # characters of a function shown when the result is summarised
+LONG_CELL = 40  # characters of an entry shown in the corner of a summarised matrix
 ELLIPSIS = "…"
 VERTICAL_ELLIPSIS = "⋮"
 
@@ -111,6 +112,14 @@ def function_lines(result: Result) -> list[str]:
 
 def entry_text(value: sp.Expr | None) -> str:
     return "undefined" if value is None else to_text(value)
+
+
+def cell_text(value: sp.Expr | None, shown: View) -> str:
+    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
+    text = entry_text(value)
+    if shown.summarised and len(text) > LONG_CELL:
+        return f"{text[:LONG_CELL]} {ELLIPSIS}"
+    return text
 
 
 def point_text(evaluation: Evaluation) -> str:

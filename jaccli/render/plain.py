@@ -22,7 +22,7 @@ def shown_grid(result: Result, shown: facts.View, cells: Sequence[Sequence[sp.Ex
     """The grid of the rows and columns in view, with an ellipsis where some are left out."""
 
     def cell(i: int, j: int) -> str:
-        return facts.entry_text(cells[i][j])
+        return facts.cell_text(cells[i][j], shown)
 
     header = [result.variables[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
     rows = []

@@ -32,7 +32,7 @@ def _matrix_table(result: Result, cells: Sequence[Sequence[sp.Expr | None]]) -> 
         rendered = []
         for j in shown.columns:
             style = ZERO if mask[i][j] else DIAGONAL if square and i == j else ""
-            rendered.append(Text(facts.entry_text(cells[i][j]), style=style))
+            rendered.append(Text(facts.cell_text(cells[i][j], shown), style=style))
         if shown.more_columns:
             rendered.append(Text(facts.ELLIPSIS, style=ZERO))
         table.add_row(result.rows[i], *rendered)
