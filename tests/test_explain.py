@@ -95,3 +95,10 @@ def test_explain_in_the_table_keeps_the_brackets():
     )
     assert result.exit_code == 0
     assert "J[i][j] = ∂f_i/∂θ_j (numerator layout)" in result.stdout
+
+
+def test_a_wide_jacobian_of_an_elementwise_product_has_diagonal_blocks():
+    text = explained("jacobian", "w*x", "--vars", "w:3,x:3")
+    assert "Each block of columns (w, x) is diagonal: f_i depends only on the i-th components" in text
+    assert "J = [diag(x), diag(w)]" in text
+    assert "diagonal block" not in explained("jacobian", "w*sum(x)", "--vars", "w:3,x:3")

@@ -91,6 +91,14 @@ def _structure(result: Result) -> list[str]:
     elif structure.kind in ("lower_triangular", "upper_triangular"):
         side = "θ_1 … θ_i" if structure.kind == "lower_triangular" else "θ_i … θ_n"
         lines.append(f"{name} is {structure.kind.replace('_', ' ')}: f_i depends only on {side}.")
+    diagonal_blocks = _diagonal_blocks(result)
+    if diagonal_blocks and not (m == n > 1 and structure.diagonal):
+        which = (
+            f"The columns of {diagonal_blocks[0]} form a diagonal block"
+            if len(diagonal_blocks) == 1
+            else f"Each block of columns ({', '.join(diagonal_blocks)}) is diagonal"
+        )
+        lines.append(f"{which}: f_i depends only on the i-th components, as in an element-wise operation.")
     if zeros and structure.kind != "zero" and not (m == n > 1 and structure.diagonal):
         where = "∂f/∂θ_i" if result.kind is Kind.HESSIAN else "f_i"
         lines.append(
@@ -100,6 +108,29 @@ def _structure(result: Result) -> list[str]:
     if structure.closed_form:
         lines.append(f"In vector notation, as the matrix-calculus tables write it: {name} = {structure.closed_form}.")
     return lines
+
+
+def _diagonal_blocks(result: Result) -> list[str]:
+    """The vector variables whose columns form a diagonal block under every vector row group, if all do."""
+    mask = result.structure.zero_mask
+    names = []
+    for columns in result.column_groups:
+        if not columns.vector:
+            continue
+        for rows in result.row_groups:
+            if not rows.vector:
+                continue
+            if rows.size != columns.size:
+                return []
+            if any(
+                not mask[rows.start + i][columns.start + j]
+                for i in range(rows.size)
+                for j in range(columns.size)
+                if i != j
+            ):
+                return []
+        names.append(columns.name)
+    return names
 
 
 def _at_point(result: Result, evaluation: Evaluation) -> list[str]:
