@@ -3,7 +3,8 @@
 ∂(w⊙x)/∂w is computed entry by entry as diag(x_1, x_2, x_3); the matrix-calculus tables write it
 diag(x). A result is cut into blocks, one per (row group, column group): the rows of one input
 entry, the columns of one variable. Each block is folded on its own (`0`, `I`, `-I`, `z*I`,
-`diag(e)`, a column `e` or `1`, a row `e^T` or `1^T`, a scalar `e`), where `e` is the i-th entry
+`diag(e)`, an outer product `u*v^T` such as `w*1^T`, a column `e` or `1`, a row `e^T` or `1^T`,
+a scalar `e`), where `e` is the i-th entry
 written with vector names: the components of index i are replaced by their vector, after complete
 sums over the components have been recognised as `sum(v)` and `dot(a, b)`. A result is folded only
 when every block folds; otherwise it has no closed form (None), never a wrong one.
@@ -75,6 +76,9 @@ class Folder:
             for index, symbol in enumerate(variable.symbols, 1):
                 self.component[symbol] = (vector, index)
         self._reduced: dict[sp.Basic, sp.Basic] = {}
+        # In an outer product u*v^T, entry (i, j) has components of index i (from u) and of index j
+        # (from v); those of index j stand for v's vector under a stand-in symbol of their own.
+        self.transposed: dict[sp.Symbol, sp.Symbol] = {vector: sp.Dummy(vector.name) for vector in self.length}
 
     @property
     def has_vectors(self) -> bool:
@@ -101,6 +105,21 @@ class Folder:
                 if k != index:
                     return None
                 mapping[symbol] = vector
+        return reduced.xreplace(mapping) if mapping else reduced
+
+    def at_indices(self, expr: sp.Basic, row: int, column: int) -> sp.Basic | None:
+        """expr with components of index `row` replaced by their vector, of index `column` by its stand-in."""
+        reduced = self.reduce(expr)
+        mapping: dict[sp.Basic, sp.Basic] = {}
+        for symbol in reduced.free_symbols:
+            if symbol in self.component:
+                vector, k = self.component[symbol]
+                if k == row:
+                    mapping[symbol] = vector
+                elif k == column:
+                    mapping[symbol] = self.transposed[vector]
+                else:
+                    return None
         return reduced.xreplace(mapping) if mapping else reduced
 
     def uniform(self, entries: Sequence[tuple[sp.Basic, int]]) -> sp.Basic | None:
@@ -193,6 +212,43 @@ def _scaled(expr: sp.Basic, text: str, latex: str) -> _Block:
     return _Block(f"{scale_text}*{text}", f"{scale_latex} {latex}")
 
 
+def _outer(folder: Folder, entries: Sequence[Sequence[sp.Basic]]) -> _Block | None:
+    """A block u*v^T (entry (i, j) = u_i*v_j times a common factor), e.g. w*1^T or w*w^T; else None."""
+    m, n = len(entries), len(entries[0])
+    template: sp.Basic | None = None
+    for i in range(m):
+        for j in range(n):
+            if i != j:
+                folded = folder.at_indices(entries[i][j], i + 1, j + 1)
+                if folded is None or (template is not None and folded != template):
+                    return None
+                template = folded
+    if template is None:
+        return None
+    stand_ins = set(folder.transposed.values())
+    merged = template.xreplace({t: v for v, t in folder.transposed.items()})
+    if any(folder.at_index(entries[i][i], i + 1) != merged for i in range(min(m, n))):
+        return None  # the diagonal, where both indices meet, must follow the same rule
+    fixed: list[sp.Basic] = []
+    left: list[sp.Basic] = []
+    right: list[sp.Basic] = []
+    for factor in sp.Mul.make_args(template):
+        by_row, by_column = bool(folder.loose(factor)), bool(factor.free_symbols & stand_ins)
+        if by_row and by_column:
+            return None
+        (left if by_row else right if by_column else fixed).append(factor)
+    u = sp.Mul(*left)
+    v = sp.Mul(*right).xreplace({t: vector for vector, t in folder.transposed.items()})
+    u_text, u_latex = ("1", r"\mathbf{1}") if u == 1 else _parenthesised(u)
+    if v == 1:
+        v_text, v_latex = "1^T", r"\mathbf{1}^{T}"
+    elif v.is_Symbol:
+        v_text, v_latex = f"{v}^T", f"{to_latex(v)}^{{T}}"
+    else:
+        v_text, v_latex = f"({to_text(v)})^T", rf"\left({to_latex(v)}\right)^{{T}}"
+    return _scaled(sp.Mul(*fixed), f"{u_text}*{v_text}", f"{u_latex} {v_latex}")
+
+
 def _block(folder: Folder, matrix: Sequence[Sequence[sp.Basic]], rows: Group, columns: Group) -> _Block | None:
     entries = [[matrix[i][j] for j in range(columns.start, columns.stop)] for i in range(rows.start, rows.stop)]
     if all(e == 0 for row in entries for e in row):
@@ -200,7 +256,7 @@ def _block(folder: Folder, matrix: Sequence[Sequence[sp.Basic]], rows: Group, co
     if rows.vector and columns.vector:
         n = rows.size
         if columns.size != n or any(entries[i][j] != 0 for i in range(n) for j in range(n) if i != j):
-            return None
+            return _outer(folder, entries)
         template = folder.uniform([(entries[i][i], i + 1) for i in range(n)])
         if template is None:
             return None

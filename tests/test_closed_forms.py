@@ -103,3 +103,9 @@ def test_latex_of_powers_of_jac_functions_and_reductions():
     assert r"\sigma\left(z\right)^{2}" in sp.latex(result.matrix[0, 0])
     assert result.structure.closed_form_latex is not None
     assert r"\operatorname{sum}\left(x\right) \mathbf{1}^{T}" in result.structure.closed_form_latex
+
+
+def test_outer_product_in_latex():
+    result = core.jacobian(parse.parse_functions(["w*sum(x)"], VARIABLES), ["x"])
+    assert result.structure.closed_form == "w*1^T"
+    assert result.structure.closed_form_latex == r"w \mathbf{1}^{T}"

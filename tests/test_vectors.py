@@ -175,8 +175,32 @@ def test_scalar_results_have_no_closed_form(jac_json):
 
 
 def test_a_result_that_does_not_fold_has_no_closed_form_rather_than_a_wrong_one(jac_json):
-    # d(w_i*(x_1+x_2+x_3))/dx_j = w_i for every j: an outer product, not in the tables' forms.
-    assert jac_json("jacobian", "w*sum(x)", *VECTORS, "--wrt", "x")["structure"]["closed_form"] is None
+    # d(w_i*(w.x))/dw_j = (w.x)*[i = j] + w_i*x_j: a diagonal plus an outer product, not one form.
+    assert jac_json("jacobian", "w*dot(w,x)", *VECTORS, "--wrt", "w")["structure"]["closed_form"] is None
+
+
+# (expression, --wrt, value at w=(1,2,3), x=(4,5,6), closed form): entry (i, j) is u_i*v_j.
+OUTER = [
+    # d(w_i*(x_1+x_2+x_3))/dx_j = w_i
+    ("w*sum(x)", "x", [[1, 1, 1], [2, 2, 2], [3, 3, 3]], "w*1^T"),
+    # d(w_i*(w.x))/dx_j = w_i*w_j
+    ("w*dot(w,x)", "x", [[1, 2, 3], [2, 4, 6], [3, 6, 9]], "w*w^T"),
+    # d(sum(w)*x_i)/dw_j = x_i
+    ("sum(w)*x", "w", [[4, 4, 4], [5, 5, 5], [6, 6, 6]], "x*1^T"),
+]
+
+
+@pytest.mark.parametrize(("expr", "wrt", "value", "closed"), OUTER)
+def test_outer_products(jac_json, expr, wrt, value, closed):
+    data = jac_json("jacobian", expr, *VECTORS, "--wrt", wrt, *AT_WX)
+    assert data["value"] == value
+    assert data["structure"]["closed_form"] == closed
+
+
+def test_hessian_of_a_squared_sum_is_twice_the_matrix_of_ones(jac_json):
+    data = jac_json("hessian", "sum(w)**2", "--vars", "w:3")
+    assert data["symbolic"] == [["2"] * 3] * 3
+    assert data["structure"]["closed_form"] == "2*1*1^T"
 
 
 def test_closed_forms_in_latex(jac):
