@@ -14,6 +14,7 @@ from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
     At,
+    Explain,
     Format,
     FormatOpt,
     Json,
@@ -47,6 +48,7 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    explain: bool = False,
     var: str | None = None,
     order: int = 1,
     points: str | None = None,
@@ -63,8 +65,11 @@ def _run(
                 raise JacError("EXPR and --points cannot both read standard input")
             if chosen == "latex":
                 raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
-        large = chosen != "latex" and _run_large(
-            kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
+        # --explain and LaTeX are the SymPy path's; so is every small problem (jaccli.large decides)
+        large = (
+            not explain
+            and chosen != "latex"
+            and _run_large(kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points)
         )
         if large:
             return
@@ -86,7 +91,7 @@ def _run(
         elif at:
             result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
     if points is not None:
-        _write_many(result, parsed.variables, many, chosen, color=not no_color)
+        _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
         return
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
@@ -95,7 +100,7 @@ def _run(
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
                 err=True,
             )
-    render(result, chosen, sys.stdout, color=not no_color)
+    render(result, chosen, sys.stdout, color=not no_color, explain=explain)
 
 
 def _run_large(
@@ -133,14 +138,16 @@ def _run_large(
     return True
 
 
-def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool) -> None:
+def _write_many(
+    result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool, explain: bool = False
+) -> None:
     """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
     from jaccli.points import chunks
     from jaccli.render import render
     from jaccli.render.points import write_points
 
     if fmt != "json":
-        render(result, fmt, sys.stdout, color=color)
+        render(result, fmt, sys.stdout, color=color, explain=explain)
     names = [s.name for v in variables for s in v.symbols]
     _write_lines(lambda: write_points(result, names, chunks(result, variables, many), fmt, sys.stdout), len(many))
 
@@ -196,12 +203,24 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
-    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
+    _run(
+        "gradient",
+        [expr],
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        points=points,
+        explain=explain,
+    )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -216,12 +235,24 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
+    _run(
+        "jacobian",
+        exprs,
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        points=points,
+        explain=explain,
+    )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -237,6 +268,7 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
 
@@ -251,6 +283,7 @@ def diff(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        explain=explain,
         var=var,
         order=order,
         points=points,
@@ -267,9 +300,21 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
+    _run(
+        "hessian",
+        [expr],
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        points=points,
+        explain=explain,
+    )
