@@ -77,3 +77,27 @@ def test_a_bad_option_value_keeps_typers_message():
     assert done.returncode == 2
     assert "Invalid value for '--order'" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly():
+    """`jac ... | head -1`: jac leaves without teardown, and a closed pipe is no error of jac."""
+    from conftest import JAC
+
+    assert JAC is not None
+    n = 20  # a neural layer: about 200 kB of plain text, more than a pipe holds
+    layer = ", ".join(
+        "tanh(" + " + ".join(f"W_{i}_{j}*x_{j}" for j in range(1, n + 1)) + f" + b_{i})" for i in range(1, n + 1)
+    )
+    reader = subprocess.Popen(
+        [JAC, "jacobian", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert reader.stdin is not None and reader.stdout is not None and reader.stderr is not None
+    reader.stdin.write(layer.encode())
+    reader.stdin.close()
+    first = reader.stdout.readline()
+    reader.stdout.close()
+    error = reader.stderr.read().decode()
+    reader.wait(timeout=60)
+    assert first.startswith(b"f: R^440 -> R^20, Jacobian 20x440")
+    assert "Traceback" not in error and "Exception" not in error
+    assert reader.returncode == 0
