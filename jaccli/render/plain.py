@@ -30,4 +30,8 @@ def write_plain(result: Result, out: TextIO) -> None:
         lines += grid(result.variables, rows)
         if result.kind is Kind.GRADIENT:
             lines += facts.gradient_lines(evaluation)
+        if evaluation.directional is not None:
+            lines += facts.directional_lines(evaluation.directional)
+        if evaluation.curvature is not None:
+            lines += facts.curvature_lines(evaluation.curvature)
     out.write("\n".join(lines) + "\n")
