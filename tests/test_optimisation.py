@@ -333,3 +333,24 @@ def test_descend_needs_a_start_and_a_start_with_a_value():
     undefined = invoke("descend", "log(x)", "--at", "-1")
     assert undefined.exit_code == 2 and undefined.stdout == ""
     assert "no finite real value at the start point" in undefined.stderr
+
+
+def test_help_lists_descend_with_a_pasteable_example():
+    assert "descend" in invoke("--help").stdout
+    assert 'jac descend "x**2+y**2" --at 5,-5 --rate 0.1 --steps 50' in invoke("descend", "--help").stdout
+
+
+def test_descend_help_does_not_import_sympy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from jaccli.cli import app\n"
+        "try:\n"
+        "    app(['descend', '--help'], prog_name='jac')\n"
+        "except SystemExit as e:\n"
+        "    assert e.code == 0, e.code\n"
+        "assert 'sympy' not in sys.modules and 'matplotlib' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,3 +116,15 @@ def test_plot_refuses_an_unknown_file_type_and_an_unwritable_place(tmp_path):
     done = run_jac("grad", "x*y", "--at", "1,2", "--plot", str(tmp_path / "no" / "such" / "dir.png"))
     assert done.returncode == 2 and done.stdout == ""
     assert "cannot write" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_the_readme_shows_the_committed_picture_of_the_seed_example():
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    assert 'jac grad "x**2+y**2" --at 5,-5 --plot docs/gradient.png' in readme
+    assert "](docs/gradient.png)" in readme
+    red, blue, _ = colours(root / "docs" / "gradient.png")
+    red_row, red_col = centre(red)
+    blue_row, blue_col = centre(blue)
+    assert red.sum() > 200 and blue.sum() > 200
+    assert red_col > blue_col and red_row > blue_row

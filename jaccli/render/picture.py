@@ -97,10 +97,11 @@ def draw(
     figure, axes = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
     finite = surface.compressed()
     if finite.size:
-        levels = set(np.quantile(finite, np.linspace(0.02, 0.98, RINGS)).tolist())
-        if math.isfinite(at_point):
-            levels.add(at_point)  # the ring through the point, to which the gradient is perpendicular
-        ordered = sorted(levels)
+        ordered = sorted(set(np.quantile(finite, np.linspace(0.02, 0.98, RINGS)).tolist()))
+        if math.isfinite(at_point) and len(ordered) > 1:
+            # the ring through the point, to which the gradient is perpendicular, in place of its close neighbours
+            gap = float(np.median(np.diff(ordered)))
+            ordered = sorted([v for v in ordered if abs(v - at_point) > gap / 2] + [at_point])
         if len(ordered) > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
