@@ -128,3 +128,13 @@ def test_the_readme_shows_the_committed_picture_of_the_seed_example():
     blue_row, blue_col = centre(blue)
     assert red.sum() > 200 and blue.sum() > 200
     assert red_col > blue_col and red_row > blue_row
+
+
+def test_at_a_critical_point_the_picture_has_no_arrows(tmp_path):
+    # grad (x^2 - y^2) = (2x, -2y) = 0 at the origin: nothing to point along
+    target = tmp_path / "saddle.png"
+    done = run_jac("grad", "x**2-y**2", "--at", "0,0", "--plot", str(target))
+    assert done.returncode == 0, done.stderr
+    red, blue, neutral = colours(target)
+    assert red.sum() == 0 and blue.sum() == 0
+    assert neutral.all()

@@ -105,7 +105,9 @@ def draw(
         if len(ordered) > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                axes.contour(grid_x, grid_y, surface, levels=ordered, colors=RING_COLOUR, linewidths=1.0)
+                axes.contour(
+                    grid_x, grid_y, surface, levels=ordered, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
+                )
     handles = [Line2D([], [], color=RING_COLOUR, label="level sets of f")]
     if trail:
         trail_x, trail_y = zip(*trail)
@@ -138,6 +140,10 @@ def draw(
     axes.set_aspect("equal")
     axes.set_xlabel(x_symbol.name)
     axes.set_ylabel(y_symbol.name)
+    if gradient is None:
+        title += "\n(∇f is undefined at the point: no arrows)"
+    elif not arrows:
+        title += "\n(∇f = 0 at the point: no arrows)"
     axes.set_title(title, fontsize=10)
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
     figure.tight_layout()
