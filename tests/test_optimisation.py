@@ -354,3 +354,13 @@ def test_descend_help_does_not_import_sympy():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_descent_as_a_rich_table():
+    result = invoke("descend", "x**2+y**2", "--at", "5,-5", "--rate", "1.5", "--format", "table", "--no-color")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert any("step" in line and "point" in line and "|∇f|" in line for line in out.splitlines())
+    assert "(-10, 10)" in out
+    assert "diverged at step 14" in out  # f = 50*4^k passes 10^8 * 50 first at k = 14
+    assert "f: " in out and "█" in out
