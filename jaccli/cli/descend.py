@@ -61,14 +61,14 @@ def descend(
     chosen = output_format(fmt, json_)
     with user_errors():
         from jaccli import parse
+        from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
         from jaccli.render.descent import render_descent
-        from jaccli.render.picture import check_target
 
         if chosen == "latex":
             raise JacError("descend has no LaTeX form; use --format table, plain or json")
         if plot is not None:
-            check_target(Path(plot))
+            check_plot_target(plot)
         variables = parse.parse_vars(vars_) if vars_ is not None else None
         parsed = parse.parse_functions(read_texts([expr]), variables)
         start = parse.parse_point(at, parsed.variables)
@@ -83,7 +83,7 @@ def descend(
 def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr], result: Descent) -> None:
     """The contour picture with the arrows at the start point and the whole path."""
     from jaccli import core
-    from jaccli.cli.differentiate import plot_symbols
+    from jaccli.cli.optimise import plot_symbols
     from jaccli.render import picture
 
     symbols = plot_symbols(parsed)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -24,13 +23,6 @@ from jaccli.cli.options import (
     read_texts,
     user_errors,
 )
-from jaccli.errors import JacError, PointError
-
-if TYPE_CHECKING:
-    import sympy as sp
-
-    from jaccli.core import Result
-    from jaccli.parse import Parsed
 
 
 def _run(
@@ -50,12 +42,12 @@ def _run(
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares."""
     with user_errors():
-        from jaccli import core, optimisation, parse
+        from jaccli import core, parse
+        from jaccli.cli import optimise
         from jaccli.render import render
-        from jaccli.render.picture import check_target
 
         if plot is not None:
-            check_target(Path(plot))
+            optimise.check_plot_target(plot)
 
         variables = parse.parse_vars(vars_) if vars_ is not None else None
         parsed = parse.parse_functions(read_texts(texts), variables)
@@ -71,14 +63,7 @@ def _run(
         points = [parse.parse_point(p, parsed.variables) for p in at or ()]
         if points:
             result = core.evaluate(result, points)
-        if direction is not None:
-            if not points:
-                raise JacError("--dir needs --at: a directional derivative is taken at a point")
-            result = optimisation.with_direction(result, parse_direction(direction, parsed, result))
-        if kind == "hessian" and points:
-            result = optimisation.classify(result, core.evaluate(core.gradient(parsed, wrt_names), points))
-        if plot is not None:
-            _plot_gradient(Path(plot), parsed, result)
+        result = optimise.at_points(result, parsed, points, wrt_names, direction=direction, plot=plot)
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
             typer.echo(
@@ -125,59 +110,6 @@ def grad(
         direction=direction,
         plot=plot,
     )
-
-
-def parse_direction(text: str, parsed: Parsed, result: Result) -> list[sp.Expr]:
-    """--dir V in the gradient's columns, read like a point; the zero vector has no direction."""
-    from jaccli import optimisation, parse
-
-    columns = list(result.variables)
-    if columns == [s.name for v in parsed.variables for s in v.symbols]:
-        variables = parsed.variables
-    else:  # --wrt: the direction lives in the chosen columns only
-        variables = tuple(parse.Variable(name) for name in columns)
-    try:
-        values = parse.parse_point(text, variables)
-    except PointError as error:
-        message = str(error).replace("--at", "--dir").replace("point value", "--dir value")
-        raise PointError(message) from None
-    vector = [values[s] for v in variables for s in v.symbols]
-    if all(optimisation.is_zero(c) for c in vector):
-        raise PointError(f"--dir '{text}' is the zero vector, which has no direction")
-    return vector
-
-
-def _plot_gradient(target: Path, parsed: Parsed, result: Result) -> None:
-    """The contour picture at the one --at point of a gradient of a function of two variables."""
-    from jaccli.render import picture
-
-    symbols = plot_symbols(parsed)
-    if list(result.variables) != [s.name for s in symbols]:
-        raise JacError("--plot draws the gradient in both variables; leave out --wrt")
-    if len(result.evaluations) != 1:
-        raise JacError(f"--plot draws one point; give exactly one --at (got {len(result.evaluations)})")
-    evaluation = result.evaluations[0]
-    point = dict(evaluation.point)
-    gradient = evaluation.gradient
-    known = None if any(g is None for g in gradient) else [float(g) for g in gradient if g is not None]
-    at = ", ".join(f"{s.name} = {point[s.name]}" for s in symbols)
-    picture.draw(
-        target,
-        parsed.functions[0],
-        symbols,
-        [float(point[s.name]) for s in symbols],
-        known,
-        title=f"f = {parsed.texts[0]} at {at}",
-    )
-
-
-def plot_symbols(parsed: Parsed) -> tuple[sp.Symbol, ...]:
-    """The two variables of the picture; anything else has no contour plot."""
-    symbols = tuple(s for v in parsed.variables for s in v.symbols)
-    if len(symbols) != 2:
-        names = ", ".join(s.name for s in symbols) or "none"
-        raise JacError(f"--plot draws functions of two variables; f has {len(symbols)} ({names})")
-    return symbols
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
