@@ -5,9 +5,10 @@ Nothing heavy is imported here: SymPy and rich load inside the commands, so `jac
 its commands on the one typer app.
 """
 
-# The order of registration is the order of the commands in --help.
+# The order of registration is the order of the commands in --help (that of the contract's list).
 # isort: off
 from jaccli.cli import differentiate as _differentiate  # noqa: F401  (registers its commands)
+from jaccli.cli import check as _check  # noqa: F401  (registers its command)
 from jaccli.cli import descend as _descend  # noqa: F401  (registers its command)
 
 # isort: on

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,12 +18,21 @@ from jaccli.cli.options import (
     Json,
     NoColor,
     Plot,
+    Points,
     Vars,
     Wrt,
     output_format,
+    read_point_file,
     read_texts,
     user_errors,
 )
+from jaccli.errors import JacError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from jaccli.core import Result
+    from jaccli.parse import Variable
 
 
 def _run(
@@ -37,10 +47,12 @@ def _run(
     no_color: bool,
     var: str | None = None,
     order: int = 1,
+    points: str | None = None,
     direction: str | None = None,
     plot: str | None = None,
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares."""
+    chosen = output_format(fmt, json_)
     with user_errors():
         from jaccli import core, parse
         from jaccli.cli import optimise
@@ -60,10 +72,24 @@ def _run(
             result = core.hessian(parsed, wrt_names)
         else:
             result = core.derivative(parsed, var, order)
-        points = [parse.parse_point(p, parsed.variables) for p in at or ()]
-        if points:
-            result = core.evaluate(result, points)
-        result = optimise.at_points(result, parsed, points, wrt_names, direction=direction, plot=plot)
+        if points is not None:
+            if at:
+                raise JacError("give either --at or --points, not both")
+            if direction is not None or plot is not None:
+                raise JacError("--dir and --plot work at --at points, not with --points")
+            if points == "-" and "-" in texts:
+                raise JacError("EXPR and --points cannot both read standard input")
+            if chosen == "latex":
+                raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
+            many = read_point_file(points, parsed.variables)
+        else:
+            at_points = [parse.parse_point(p, parsed.variables) for p in at or ()]
+            if at_points:
+                result = core.evaluate(result, at_points)
+            result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
+    if points is not None:
+        _write_many(result, parsed.variables, many, chosen, color=not no_color)
+        return
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
             typer.echo(
@@ -71,7 +97,31 @@ def _run(
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
                 err=True,
             )
-    render(result, output_format(fmt, json_), sys.stdout, color=not no_color)
+    render(result, chosen, sys.stdout, color=not no_color)
+
+
+def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool) -> None:
+    """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
+    from jaccli.points import chunks
+    from jaccli.render import render
+    from jaccli.render.points import write_points
+
+    if fmt != "json":
+        render(result, fmt, sys.stdout, color=color)
+    names = [s.name for v in variables for s in v.symbols]
+    try:
+        undefined = write_points(result, names, chunks(result, variables, many), fmt, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped (| head): not an error of jac
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if undefined.entries:
+        typer.echo(
+            f"jac: warning: {undefined.entries} undefined {'entry' if undefined.entries == 1 else 'entries'} "
+            f"at {undefined.points} of {len(many)} points "
+            "(null in JSON, 'undefined' in text)",
+            err=True,
+        )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -80,6 +130,7 @@ def grad(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     direction: Annotated[
         str | None,
         typer.Option(
@@ -107,6 +158,7 @@ def grad(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        points=points,
         direction=direction,
         plot=plot,
     )
@@ -120,6 +172,7 @@ def jacobian(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -128,7 +181,7 @@ def jacobian(
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -140,6 +193,7 @@ def diff(
     order: Annotated[int, typer.Option("--order", help="The order k of the derivative.")] = 1,
     vars_: Vars = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -149,7 +203,17 @@ def diff(
     Example: jac diff "2*x**2" --at 2
     """
     _run(
-        "derivative", exprs, vars_=vars_, wrt=None, at=at, fmt=fmt, json_=json_, no_color=no_color, var=var, order=order
+        "derivative",
+        exprs,
+        vars_=vars_,
+        wrt=None,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        var=var,
+        order=order,
+        points=points,
     )
 
 
@@ -159,6 +223,7 @@ def hessian(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -167,4 +232,4 @@ def hessian(
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)

@@ -42,6 +42,14 @@ At = Annotated[
         "--at", help="Evaluate at this point: 5,-5 (all variables in order) or x=5,y=-5 or w=[1,2,3]. Repeatable."
     ),
 ]
+Points = Annotated[
+    str | None,
+    typer.Option(
+        "--points",
+        help="Evaluate at many points: a file (or - for standard input) with one point per line, "
+        "written as for --at; blank lines and # comments are skipped. With --json: one JSON object per line.",
+    ),
+]
 FormatOpt = Annotated[
     Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
 ]
@@ -66,6 +74,21 @@ def read_texts(texts: Sequence[str]) -> list[str]:
             raise JacError(f"no such option: {text.split('=')[0]}")
         result.append(sys.stdin.read() if text == "-" else text)
     return result
+
+
+def read_point_file(path: str, variables: Sequence[Any]) -> Any:
+    """The points of --points FILE (or - for standard input) as an (N, n) array."""
+    from jaccli.errors import PointError
+    from jaccli.points import read_points
+
+    if path == "-":
+        return read_points(sys.stdin, variables, "--points -")
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return read_points(stream, variables, f"--points {path}")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise PointError(f"--points: cannot read '{path}': {reason}") from None
 
 
 @contextmanager
