@@ -196,6 +196,7 @@ def test_at_a_critical_point_there_is_no_angle(jac_json):
         (("grad", "x**2+y**2", "--at", "5,-5", "--dir", "1,2,3"), "--dir '1,2,3': expected 2 values"),
         (("grad", "x**2+y**2", "--at", "5,-5", "--dir", "1,log(0)"), "not a finite real number"),
         (("grad", "x**2+y**2", "--dir", "1,0"), "--dir needs --at"),
+        (("grad", "x**2+y**2", "--points", "-", "--dir", "1,0"), "not with --points"),
     ],
 )
 def test_bad_directions_are_exit_2(args, fragment):
