@@ -113,6 +113,9 @@ class Parsed:
     variables: tuple[Variable, ...]
     texts: tuple[str, ...]
     vector_valued: bool  # some input expression was element-wise over a vector
+    # One per input entry, in order: None for a scalar function, n for an element-wise vector of n
+    # functions. The rows of a Jacobian are grouped by these, to find blocks and closed forms.
+    entry_sizes: tuple[int | None, ...] = ()
 
 
 def natural_key(name: str) -> tuple[tuple[int, object], ...]:
@@ -505,6 +508,7 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
     """Parse one or more function texts (each may be a list) over declared or discovered variables."""
     namespace = _namespace(variables)
     functions: list[sp.Expr] = []
+    entry_sizes: list[int | None] = []
     vector_valued = False
     discovered: dict[str, sp.Symbol] = {}
     for text in texts:
@@ -516,15 +520,18 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
             if isinstance(value, Vec):
                 vector_valued = True
                 functions.extend(value.items)
+                entry_sizes.append(len(value.items))
             else:
                 functions.append(value)
+                entry_sizes.append(None)
         if len(functions) > limits.FUNCTIONS.value:
             raise limits.refuse(limits.FUNCTIONS, f"{len(functions):,} functions")
     if variables is None:
         variables = tuple(Variable(n) for n in sorted(discovered, key=natural_key))
     from jaccli.printing import to_text
 
-    return Parsed(tuple(functions), tuple(variables), tuple(to_text(f) for f in functions), vector_valued)
+    texts_out = tuple(to_text(f) for f in functions)
+    return Parsed(tuple(functions), tuple(variables), texts_out, vector_valued, tuple(entry_sizes))
 
 
 def parse_vars(text: str) -> tuple[Variable, ...]:

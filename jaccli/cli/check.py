@@ -19,6 +19,7 @@ from jaccli.cli.options import (
     NoColor,
     Vars,
     Wrt,
+    complete_check_kind,
     output_format,
     read_texts,
     user_errors,
@@ -31,7 +32,10 @@ if TYPE_CHECKING:
 
 @app.command(context_settings=COMMAND_SETTINGS)
 def check(
-    kind: Annotated[str | None, typer.Argument(help="grad, jacobian, diff or hessian.", show_default=False)] = None,
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="grad, jacobian, diff or hessian.", show_default=False, autocompletion=complete_check_kind),
+    ] = None,
     exprs: Annotated[
         list[str] | None, typer.Argument(help="The function(s), as for that command; - reads standard input.")
     ] = None,

@@ -13,6 +13,7 @@ from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
     At,
+    Explain,
     Format,
     FormatOpt,
     Json,
@@ -45,6 +46,7 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    explain: bool = False,
     var: str | None = None,
     order: int = 1,
     points: str | None = None,
@@ -88,7 +90,7 @@ def _run(
                 result = core.evaluate(result, at_points)
             result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
     if points is not None:
-        _write_many(result, parsed.variables, many, chosen, color=not no_color)
+        _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
         return
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
@@ -97,17 +99,19 @@ def _run(
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
                 err=True,
             )
-    render(result, chosen, sys.stdout, color=not no_color)
+    render(result, chosen, sys.stdout, color=not no_color, explain=explain)
 
 
-def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool) -> None:
+def _write_many(
+    result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool, explain: bool = False
+) -> None:
     """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
     from jaccli.points import chunks
     from jaccli.render import render
     from jaccli.render.points import write_points
 
     if fmt != "json":
-        render(result, fmt, sys.stdout, color=color)
+        render(result, fmt, sys.stdout, color=color, explain=explain)
     names = [s.name for v in variables for s in v.symbols]
     try:
         undefined = write_points(result, names, chunks(result, variables, many), fmt, sys.stdout)
@@ -144,6 +148,7 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
@@ -161,6 +166,7 @@ def grad(
         points=points,
         direction=direction,
         plot=plot,
+        explain=explain,
     )
 
 
@@ -176,12 +182,24 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
+    _run(
+        "jacobian",
+        exprs,
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        points=points,
+        explain=explain,
+    )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -197,6 +215,7 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
 
@@ -211,6 +230,7 @@ def diff(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        explain=explain,
         var=var,
         order=order,
         points=points,
@@ -227,9 +247,21 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, points=points)
+    _run(
+        "hessian",
+        [expr],
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        points=points,
+        explain=explain,
+    )

@@ -63,7 +63,29 @@ Plot = Annotated[
         metavar="FILE.png",
     ),
 ]
+Explain = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="Add a plain-language account: the shape case, why the matrix is diagonal, which way is downhill.",
+    ),
+]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
+
+
+# The KIND of `jac check`: one of the commands that differentiate. Listed here rather than imported
+# from the checking module, which loads SymPy: completion runs on every TAB and must stay light.
+CHECK_KINDS = {
+    "grad": "gradient of one scalar function",
+    "jacobian": "Jacobian of a vector function",
+    "diff": "derivative along one variable",
+    "hessian": "Hessian of one scalar function",
+}
+
+
+def complete_check_kind(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of `jac check KIND`: the kinds that start with what is typed, with a word of help."""
+    return [(kind, help_) for kind, help_ in CHECK_KINDS.items() if kind.startswith(incomplete)]
 
 
 def read_texts(texts: Sequence[str]) -> list[str]:
