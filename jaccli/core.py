@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -16,6 +17,9 @@ from jaccli.closed_forms import closed_form
 from jaccli.errors import ShapeError, VariableError
 from jaccli.mathfns import without_distributions
 from jaccli.parse import Parsed, Variable
+
+if TYPE_CHECKING:
+    from jaccli.optimisation import Curvature, Directional
 
 
 class Kind(StrEnum):
@@ -90,6 +94,8 @@ class Evaluation:
 
     point: tuple[tuple[str, sp.Expr], ...]
     values: tuple[tuple[sp.Expr | None, ...], ...]
+    curvature: Curvature | None = None  # of a Hessian: eigenvalues, kind of critical point (jac hessian --at)
+    directional: Directional | None = None  # of a gradient: the derivative along --dir
 
     @property
     def undefined(self) -> tuple[tuple[int, int], ...]:

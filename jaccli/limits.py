@@ -28,6 +28,7 @@ NUMBER_DIGITS = Limit("number_digits", 10_000, "digits of a number computed exac
 FUNCTIONS = Limit("functions", 10_000, "functions in one list")
 VECTOR_SIZE = Limit("vector_size", 10_000, "components of one vector variable")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "order of a derivative")
+DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
 
 ALL_LIMITS = (
     INPUT_CHARS,
@@ -39,6 +40,7 @@ ALL_LIMITS = (
     FUNCTIONS,
     VECTOR_SIZE,
     DERIVATIVE_ORDER,
+    DESCENT_STEPS,
 )
 
 

@@ -5,8 +5,13 @@ Nothing heavy is imported here: SymPy and rich load inside the commands, so `jac
 its commands on the one typer app.
 """
 
-from jaccli.cli import check as _check  # noqa: F401  (registers its command)
+# The order of registration is the order of the commands in --help (that of the contract's list).
+# isort: off
 from jaccli.cli import differentiate as _differentiate  # noqa: F401  (registers its commands)
+from jaccli.cli import check as _check  # noqa: F401  (registers its command)
+from jaccli.cli import descend as _descend  # noqa: F401  (registers its command)
+
+# isort: on
 from jaccli.cli.app import app, run
 
 __all__ = ["app", "run"]

@@ -19,6 +19,7 @@ from jaccli.cli.options import (
     FormatOpt,
     Json,
     NoColor,
+    Plot,
     Points,
     Vars,
     Wrt,
@@ -52,6 +53,8 @@ def _run(
     var: str | None = None,
     order: int = 1,
     points: str | None = None,
+    direction: str | None = None,
+    plot: str | None = None,
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares."""
     chosen = output_format(fmt, json_)
@@ -65,16 +68,20 @@ def _run(
                 raise JacError("EXPR and --points cannot both read standard input")
             if chosen == "latex":
                 raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
-        # --explain and LaTeX are the SymPy path's; so is every small problem (jaccli.large decides)
-        large = (
-            not explain
-            and chosen != "latex"
-            and _run_large(kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points)
+        # --explain, --dir, --plot, LaTeX and the critical-point test of a Hessian at a point are the
+        # SymPy path's; so is every small problem (jaccli.large decides)
+        sympy_only = explain or direction is not None or plot is not None or chosen == "latex"
+        large = not (sympy_only or (kind == "hessian" and at)) and _run_large(
+            kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
         )
         if large:
             return
         from jaccli import core, parse
+        from jaccli.cli import optimise
         from jaccli.render import render
+
+        if plot is not None:
+            optimise.check_plot_target(plot)
 
         variables = parse.parse_vars(vars_) if vars_ is not None else None
         parsed = parse.parse_functions(inputs, variables)
@@ -87,9 +94,14 @@ def _run(
         else:
             result = core.derivative(parsed, var, order)
         if points is not None:
+            if direction is not None or plot is not None:
+                raise JacError("--dir and --plot work at --at points, not with --points")
             many = read_point_file(points, parsed.variables)
-        elif at:
-            result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
+        else:
+            at_points = [parse.parse_point(p, parsed.variables) for p in at or ()]
+            if at_points:
+                result = core.evaluate(result, at_points)
+            result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
     if points is not None:
         _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
         return
@@ -200,6 +212,16 @@ def grad(
     wrt: Wrt = None,
     at: At = None,
     points: Points = None,
+    direction: Annotated[
+        str | None,
+        typer.Option(
+            "--dir",
+            help="Directional derivative along this vector at each --at point: grad f . v/|v|, "
+            "written like a point (1,0 or x=1,y=0).",
+            metavar="V",
+        ),
+    ] = None,
+    plot: Plot = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -219,6 +241,8 @@ def grad(
         json_=json_,
         no_color=no_color,
         points=points,
+        direction=direction,
+        plot=plot,
         explain=explain,
     )
 

@@ -54,6 +54,15 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Plot = Annotated[
+    str | None,
+    typer.Option(
+        "--plot",
+        help="Write a contour picture of f (two variables) to FILE.png: level sets in grey, the gradient "
+        "in red, the descent direction in blue. Needs matplotlib: pip install 'jaccli[plot]'.",
+        metavar="FILE.png",
+    ),
+]
 Explain = Annotated[
     bool,
     typer.Option(

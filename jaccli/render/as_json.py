@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+import sympy as sp
+
 from jaccli.core import Evaluation, Kind, Result, to_number
 from jaccli.printing import to_text
 
@@ -32,6 +34,9 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
         "value": None,
         "exact": None,
     }
+    if result.kind is Kind.HESSIAN:
+        data["eigenvalues"] = None
+        data["critical_point"] = None
     if structure.blocks:
         data["structure"]["blocks"] = list(structure.blocks)
     if explain:
@@ -47,7 +52,21 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
         data["gradient"] = [to_number(v) for v in evaluation.gradient]
         data["descent"] = [to_number(v) for v in evaluation.descent_direction]
         data["norm"] = to_number(evaluation.norm)
+    if evaluation.directional is not None:
+        directional = evaluation.directional
+        data["direction"] = [to_number(v) for v in directional.direction]
+        data["directional"] = to_number(directional.value)
+        data["angle_to_descent"] = directional.angle_to_descent
+    if evaluation.curvature is not None:
+        curvature = evaluation.curvature
+        eigenvalues = curvature.exact or curvature.eigenvalues
+        data["eigenvalues"] = None if eigenvalues is None else [_number(v) for v in eigenvalues]
+        data["critical_point"] = None if curvature.critical_point is None else curvature.critical_point.value
     return data
+
+
+def _number(value: sp.Expr | float) -> int | float | None:
+    return value if isinstance(value, float) else to_number(value)
 
 
 def write_json(result: Result, out: TextIO, *, explain: bool = False) -> None:

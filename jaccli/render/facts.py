@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from jaccli.core import Evaluation, Kind, Result
+from jaccli.optimisation import CriticalPoint, Curvature, Directional
 from jaccli.printing import to_text
 
 SUMMARY_ABOVE = 12  # rows or columns beyond which the terminal shows a corner of the matrix
@@ -148,4 +149,47 @@ def gradient_lines(evaluation: Evaluation) -> list[str]:
         lines.append("unit descent direction -∇f/|∇f| = (" + ", ".join(shortened([f"{u:.6g}" for u in unit])) + ")")
     elif norm is not None:
         lines.append("∇f = 0 here: a critical point, no descent direction")
+    return lines
+
+
+def eigenvalue_text(curvature: Curvature) -> str:
+    if curvature.eigenvalues is None:
+        return "undefined (an entry of H is undefined here)"
+    if curvature.exact is not None:
+        return ", ".join(approximately(e) for e in curvature.exact)
+    return ", ".join(f"{v:.6g}" for v in curvature.eigenvalues) + " (numeric)"
+
+
+_VERDICTS = {
+    CriticalPoint.MINIMUM: "a local minimum (every eigenvalue of H is positive)",
+    CriticalPoint.MAXIMUM: "a local maximum (every eigenvalue of H is negative)",
+    CriticalPoint.SADDLE: "a saddle point (H has positive and negative eigenvalues)",
+    CriticalPoint.DEGENERATE: "degenerate: an eigenvalue of H is 0, so the second-derivative test is inconclusive",
+}
+
+
+def curvature_lines(curvature: Curvature) -> list[str]:
+    """The eigenvalues of H and the second-derivative test at the point."""
+    lines = [f"eigenvalues of H: {eigenvalue_text(curvature)}"]
+    kind = curvature.critical_point
+    if curvature.gradient_zero is None:
+        lines.append("∇f is undefined here: no classification")
+    elif not curvature.gradient_zero:
+        lines.append("∇f ≠ 0 here: not a critical point, so no classification")
+    elif kind is None:
+        lines.append("∇f = 0 here: a critical point, but H is undefined, so no classification")
+    else:
+        lines.append(f"∇f = 0 here: critical point: {_VERDICTS[kind]}")
+    return lines
+
+
+def directional_lines(directional: Directional) -> list[str]:
+    """∇f·v/|v| along --dir, and the angle between v and the descent direction."""
+    v = vector_text(directional.direction)
+    value = "undefined" if directional.value is None else approximately(directional.value)
+    lines = [f"directional derivative along v = {v}: ∇f·v/|v| = {value}"]
+    if directional.angle_to_descent is not None:
+        lines.append(f"angle between v and the descent direction -∇f: {directional.angle_to_descent:.4g}°")
+    elif directional.value is not None:
+        lines.append("∇f = 0 here: f is flat to first order in every direction")
     return lines

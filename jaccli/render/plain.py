@@ -51,6 +51,10 @@ def write_plain(result: Result, out: TextIO, *, explain: bool = False) -> None:
         lines += shown_grid(result, shown, evaluation.values)
         if result.kind is Kind.GRADIENT:
             lines += facts.gradient_lines(evaluation)
+        if evaluation.directional is not None:
+            lines += facts.directional_lines(evaluation.directional)
+        if evaluation.curvature is not None:
+            lines += facts.curvature_lines(evaluation.curvature)
     if explain:
         from jaccli.render.explain import explanation
 

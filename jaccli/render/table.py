@@ -67,6 +67,12 @@ def write_table(result: Result, out: TextIO, *, color: bool = True, explain: boo
         if result.kind is Kind.GRADIENT:
             for line in facts.gradient_lines(evaluation):
                 console.print(line)
+        if evaluation.directional is not None:
+            for line in facts.directional_lines(evaluation.directional):
+                console.print(line)
+        if evaluation.curvature is not None:
+            for line in facts.curvature_lines(evaluation.curvature):
+                console.print(line)
     if explain:
         from jaccli.render.explain import explanation
 

@@ -1,0 +1,174 @@
+"""Gradient descent x <- x - rate * grad f(x), in floating point: the path, the loss going down, why it stopped.
+
+f and grad f are compiled once (SymPy's lambdify over Python's math module) and then called per step,
+so a step costs microseconds, not a symbolic substitution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import sympy as sp
+
+from jaccli import limits
+from jaccli.core import columns
+from jaccli.errors import JacError, PointError, ShapeError
+from jaccli.mathfns import elementary, without_distributions
+from jaccli.parse import Parsed
+
+DEFAULT_RATE = 0.1
+DEFAULT_STEPS = 100
+DEFAULT_TOL = 1e-6
+# |f| beyond this many times max(1, |f(start)|) counts as growing without bound.
+DIVERGENCE_FACTOR = 1e8
+
+
+class Reason(StrEnum):
+    CONVERGED = "gradient norm below tol"
+    STEP_LIMIT = "step limit reached"
+    DIVERGED = "diverged"
+    LEFT_DOMAIN = "left the domain"  # f or grad f has no real value at the next point (log of a negative ...)
+
+
+@dataclass(frozen=True)
+class Step:
+    step: int
+    point: tuple[float, ...]  # every component, in column order
+    value: float  # f at the point
+    gradient_norm: float  # |grad f| at the point
+
+
+@dataclass(frozen=True)
+class Descent:
+    """One run of gradient descent from a start point."""
+
+    function: str
+    variables: tuple[str, ...]
+    rate: float
+    step_limit: int
+    tol: float
+    path: tuple[Step, ...]  # path[0] is the start
+    reason: Reason
+    unfinished_step: int | None = None  # a step whose point had no finite value of f (not in the path)
+
+    @property
+    def converged(self) -> bool:
+        return self.reason is Reason.CONVERGED
+
+    @property
+    def steps_taken(self) -> int:
+        return self.path[-1].step
+
+
+class _UndefinedError(Exception):
+    """f or grad f has no finite real value at a point."""
+
+    def __init__(self, overflow: bool) -> None:
+        super().__init__()
+        self.overflow = overflow
+
+
+def compile_function(parsed: Parsed) -> tuple[Callable[..., float], Callable[..., list[float]], tuple[sp.Symbol, ...]]:
+    """f and grad f as plain Python functions of the components, in column order."""
+    if len(parsed.functions) != 1 or parsed.vector_valued:
+        raise ShapeError(f"descend takes one scalar function, got {len(parsed.functions)} functions")
+    symbols = columns(parsed.variables, None)
+    if not symbols:
+        raise ShapeError("descend needs a function of at least one variable")
+    f = parsed.functions[0]
+    gradient = [without_distributions(sp.diff(f, s)) for s in symbols]
+    value = sp.lambdify(symbols, elementary(f), modules="math", dummify=True)
+    slope = sp.lambdify(symbols, [elementary(g) for g in gradient], modules="math", dummify=True)
+    return value, slope, symbols
+
+
+def check_settings(rate: float, steps: int, tol: float) -> None:
+    if not (math.isfinite(rate) and rate > 0):
+        raise JacError(f"--rate must be a positive number, got {rate:g}")
+    if steps < 0:
+        raise JacError(f"--steps must be a whole number of at least 0, got {steps}")
+    if steps > limits.DESCENT_STEPS.value:
+        raise limits.refuse(limits.DESCENT_STEPS, f"--steps {steps:,}")
+    if not (math.isfinite(tol) and tol >= 0):
+        raise JacError(f"--tol must be a number of at least 0, got {tol:g}")
+
+
+def descend(
+    parsed: Parsed,
+    start: Mapping[sp.Symbol, sp.Expr],
+    *,
+    rate: float = DEFAULT_RATE,
+    steps: int = DEFAULT_STEPS,
+    tol: float = DEFAULT_TOL,
+) -> Descent:
+    """Run x <- x - rate * grad f(x) from `start` for at most `steps` steps, stopping early when
+    |grad f| < tol (converged), when |f| grows past DIVERGENCE_FACTOR times its start (diverged), or
+    when f or grad f stops being a finite real number (diverged on overflow, else left the domain)."""
+    check_settings(rate, steps, tol)
+    value_of, gradient_of, symbols = compile_function(parsed)
+    x = [float(start[s]) for s in symbols]
+    try:
+        f, g = _evaluate(value_of, gradient_of, x)
+    except _UndefinedError:
+        where = ", ".join(f"{s.name}={v:g}" for s, v in zip(symbols, x))
+        raise PointError(f"f or its gradient has no finite real value at the start point ({where})") from None
+    bound = DIVERGENCE_FACTOR * max(1.0, abs(f))
+    path = [Step(0, tuple(x), f, _norm(g))]
+    reason = Reason.STEP_LIMIT
+    unfinished: int | None = None
+    for k in range(1, steps + 1):
+        if path[-1].gradient_norm < tol:
+            reason = Reason.CONVERGED
+            break
+        x = [xi - rate * gi for xi, gi in zip(x, g)]
+        try:
+            f, g = _evaluate(value_of, gradient_of, x)
+        except _UndefinedError as undefined:
+            reason = Reason.DIVERGED if undefined.overflow else Reason.LEFT_DOMAIN
+            unfinished = k
+            break
+        path.append(Step(k, tuple(x), f, _norm(g)))
+        if abs(f) > bound:
+            reason = Reason.DIVERGED
+            break
+    else:
+        if path[-1].gradient_norm < tol:
+            reason = Reason.CONVERGED
+    names = tuple(s.name for s in symbols)
+    return Descent(parsed.texts[0], names, rate, steps, tol, tuple(path), reason, unfinished)
+
+
+def _evaluate(
+    value_of: Callable[..., float], gradient_of: Callable[..., list[float]], x: Sequence[float]
+) -> tuple[float, list[float]]:
+    if not all(math.isfinite(v) for v in x):
+        raise _UndefinedError(overflow=True)
+    try:
+        f = _real(value_of(*x))
+        g = [_real(v) for v in gradient_of(*x)]
+    except OverflowError:
+        raise _UndefinedError(overflow=True) from None
+    except (ValueError, ZeroDivisionError, TypeError):
+        # math.log(-1), 1/0, a complex power compared by max(): no real value here
+        raise _UndefinedError(overflow=False) from None
+    if math.isnan(f) or any(math.isnan(v) for v in g):
+        raise _UndefinedError(overflow=False)
+    if math.isinf(f) or math.isinf(_norm(g)):
+        raise _UndefinedError(overflow=True)
+    return f, g
+
+
+def _real(value: object) -> float:
+    if isinstance(value, complex):
+        raise ValueError("complex value")
+    return float(value)  # type: ignore[arg-type]
+
+
+def _norm(gradient: Sequence[float]) -> float:
+    try:
+        return math.hypot(*gradient)
+    except OverflowError:
+        return math.inf

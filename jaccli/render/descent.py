@@ -1,0 +1,144 @@
+"""A gradient-descent run as a table, plain text or one JSON object, all read from the same Descent."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from jaccli.descent import Descent, Reason, Step
+
+SCHEMA = 1
+SPARK = "▁▂▃▄▅▆▇█"
+SPARK_WIDTH = 60  # characters; a longer path is shown by its values at evenly spaced steps
+# A longer path is shown in the table by its first and last steps; JSON always has every step.
+SHOWN_HEAD = 10
+SHOWN_TAIL = 10
+
+
+def sparkline(values: Sequence[float], width: int = SPARK_WIDTH) -> str:
+    """One character per step (or per evenly spaced step), from ▁ at the lowest f to █ at the highest."""
+    if len(values) > width:
+        values = [values[round(i * (len(values) - 1) / (width - 1))] for i in range(width)]
+    low, high = min(values), max(values)
+    if high == low:
+        return SPARK[0] * len(values)
+    top = len(SPARK) - 1
+    return "".join(SPARK[round((v - low) / (high - low) * top)] for v in values)
+
+
+def number(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def point_text(step: Step) -> str:
+    return "(" + ", ".join(number(v) for v in step.point) + ")"
+
+
+def _shown(path: Sequence[Step]) -> list[Step | None]:
+    """The steps a table shows; None marks the steps left out in the middle."""
+    if len(path) <= SHOWN_HEAD + SHOWN_TAIL + 1:
+        return list(path)
+    return [*path[:SHOWN_HEAD], None, *path[-SHOWN_TAIL:]]
+
+
+def summary_lines(descent: Descent) -> list[str]:
+    last = descent.path[-1]
+    lines = []
+    if len(descent.path) > SHOWN_HEAD + SHOWN_TAIL + 1:
+        left_out = len(descent.path) - SHOWN_HEAD - SHOWN_TAIL
+        lines.append(f"({left_out} steps in the middle not shown; --json has every step)")
+    if descent.reason is Reason.CONVERGED:
+        outcome = f"converged after {last.step} steps: |∇f| = {number(last.gradient_norm)} < tol {descent.tol:g}"
+    elif descent.reason is Reason.STEP_LIMIT:
+        outcome = f"not converged: step limit {descent.step_limit} reached, |∇f| = {number(last.gradient_norm)}"
+    elif descent.reason is Reason.DIVERGED:
+        outcome = (
+            f"diverged at step {descent.unfinished_step or last.step}: f grows without bound"
+            f" (rate {descent.rate:g} is too large for this function, or f has no minimum)"
+        )
+    else:
+        outcome = f"stopped after step {last.step}: the next point leaves the domain of f (no real value there)"
+    end = ", ".join(f"{n} = {number(v)}" for n, v in zip(descent.variables, last.point))
+    return [*lines, outcome, f"end: {end}"]
+
+
+def header_lines(descent: Descent) -> list[str]:
+    start = descent.path[0]
+    return [
+        f"gradient descent on f = {descent.function}: x <- x - {descent.rate:g}·∇f(x)",
+        f"from {', '.join(f'{n} = {number(v)}' for n, v in zip(descent.variables, start.point))}, "
+        f"at most {descent.step_limit} steps, stop when |∇f| < {descent.tol:g}",
+    ]
+
+
+def rows(descent: Descent) -> list[tuple[str, str, str, str]]:
+    shown = []
+    for step in _shown(descent.path):
+        if step is None:
+            shown.append(("…", "…", "…", "…"))
+        else:
+            shown.append((str(step.step), point_text(step), number(step.value), number(step.gradient_norm)))
+    return shown
+
+
+HEADER = ("step", "point", "f", "|∇f|")
+
+
+def write_plain(descent: Descent, out: TextIO) -> None:
+    table = [HEADER, *rows(descent)]
+    widths = [max(len(row[k]) for row in table) for k in range(len(HEADER))]
+    lines = header_lines(descent)
+    lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines.append(f"f: {sparkline([s.value for s in descent.path])}")
+    lines += summary_lines(descent)
+    out.write("\n".join(lines) + "\n")
+
+
+def write_table(descent: Descent, out: TextIO, *, color: bool = True) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, no_color=not color, highlight=False, soft_wrap=True)
+    for line in header_lines(descent):
+        console.print(line)
+    table = Table(header_style="bold")
+    for name in HEADER:
+        table.add_column(name, justify="left" if name == "point" else "right")
+    for row in rows(descent):
+        table.add_row(*row, style="dim" if row[0] == "…" else "")
+    console.print(table)
+    console.print(Text.assemble(("f: ", "bold"), sparkline([s.value for s in descent.path])))
+    outcome_style = "bold green" if descent.converged else "bold yellow"
+    for line in summary_lines(descent):
+        console.print(Text(line, style=outcome_style if not line.startswith(("(", "end:")) else ""))
+
+
+def descent_object(descent: Descent) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "kind": "descent",
+        "functions": [descent.function],
+        "variables": list(descent.variables),
+        "rate": descent.rate,
+        "steps": descent.step_limit,
+        "tol": descent.tol,
+        "path": [
+            {"step": s.step, "point": list(s.point), "value": s.value, "gradient_norm": s.gradient_norm}
+            for s in descent.path
+        ],
+        "steps_taken": descent.steps_taken,
+        "converged": descent.converged,
+        "reason": descent.reason.value,
+    }
+
+
+def render_descent(descent: Descent, fmt: str, out: TextIO, *, color: bool = True) -> None:
+    """Write the run in one format (json, table or plain); `auto` has been resolved by the caller."""
+    if fmt == "json":
+        out.write(json.dumps(descent_object(descent), ensure_ascii=False) + "\n")
+    elif fmt == "table":
+        write_table(descent, out, color=color)
+    else:
+        write_plain(descent, out)
