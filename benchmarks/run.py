@@ -11,7 +11,8 @@ change in the machine's load hits both sides alike; the table shows medians.
   (b) `jac --help` and a shell-completion request against the same baseline
   (c) a neural layer tanh(W x + b), n = 10, 25, 50, 100: `jac jacobian - --wrt x_1,...,x_n --at P
       --json` against a naive SymPy script (Matrix.jacobian + subs + evalf), which runs only while
-      it finishes within --naive-limit seconds; where it does, the values must agree to 1e-9
+      it finishes within --naive-limit seconds; where it does, the values must agree to 1e-9, and
+      at every size they must agree to 1e-9 with the hand-derived diag(1 - tanh(W x + b)^2) W
   (d) 100,000 and 1,000,000 points of a 2x2 Jacobian with `--points` against a hand-written NumPy
       script (benchmarks/handwritten_points.py); the outputs must be identical; and 20,000 points of
       the n = 10 layer (the SymEngine path) against benchmarks/handwritten_layer_points.py
@@ -151,6 +152,7 @@ def layers(rows: list[Row], sizes: list[int], runs: int, naive_limit: float, wor
             naive.timeout = naive_limit
             naive_time = naive.run()  # once: it takes seconds to minutes
         jac_time = statistics.median([jac.run() for _ in range(runs)])
+        check_formula(jac_out, values, n)
         if naive_time is None:
             figure = "naive not run (slower than the limit at a smaller n)"
         elif naive_time == float("inf"):
@@ -159,6 +161,8 @@ def layers(rows: list[Row], sizes: list[int], runs: int, naive_limit: float, wor
         else:
             check_values(jac_out, naive_out, n)
             figure = f"{naive_time / jac_time:.0f}x faster, values agree to 1e-9"
+        if naive_time is None or naive_time == float("inf"):
+            figure += "; values agree with the formula to 1e-9"
         rows.append(
             Row(
                 name,
@@ -189,6 +193,18 @@ def verdict(n: int, jac_time: float, naive_time: float | None) -> str:
     if n == 100:
         return "met" if jac_time <= 2 else "missed"
     return "-"
+
+
+def check_formula(jac_out: Path, values: str, n: int) -> None:
+    """jac's values against the hand-derived J = diag(1 - tanh(W x + b)^2) W, at every size."""
+    import numpy as np
+
+    flat = np.array([float(v) for v in values.split(",")])
+    weights, bias, x = flat[: n * n].reshape(n, n), flat[n * n : n * n + n], flat[n * n + n :]
+    expected = (1 - np.tanh(weights @ x + bias) ** 2)[:, None] * weights
+    worst = float(np.max(np.abs(np.array(json.loads(jac_out.read_text())["value"]) - expected)))
+    if worst > 1e-9:
+        sys.exit(f"neural layer n={n}: jac's values differ from the formula by {worst:g}")
 
 
 def check_values(jac_out: Path, naive_out: Path, n: int) -> None:
