@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 import sympy as sp
 
@@ -133,7 +134,20 @@ def columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[s
 
 
 def _differentiate(expr: sp.Expr, symbol: sp.Symbol, order: int = 1) -> sp.Expr:
+    if isinstance(expr, sp.Add) and len(expr.args) > 16:
+        # Only the terms that contain the symbol: a gradient of a long sum stays linear in its length.
+        terms = _terms_by_symbol(expr).get(symbol, ())
+        return without_distributions(sp.Add(*(sp.diff(t, symbol, order) for t in terms)))
     return without_distributions(sp.diff(expr, symbol, order))
+
+
+@lru_cache(maxsize=16)
+def _terms_by_symbol(expr: sp.Add) -> dict[sp.Basic, tuple[sp.Expr, ...]]:
+    index: dict[sp.Basic, list[sp.Expr]] = {}
+    for term in expr.args:
+        for symbol in term.free_symbols:
+            index.setdefault(symbol, []).append(term)
+    return {symbol: tuple(terms) for symbol, terms in index.items()}
 
 
 def _case(kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol]) -> Case:
@@ -149,12 +163,14 @@ def _case(kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol]) -> Case:
 def gradient(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "grad", "jac jacobian")
     symbols = columns(parsed.variables, wrt)
+    _check_entries(1, len(symbols))
     matrix = sp.ImmutableMatrix([[_differentiate(parsed.functions[0], s) for s in symbols]])
     return _result(Kind.GRADIENT, parsed, symbols, ("f",), matrix)
 
 
 def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     symbols = columns(parsed.variables, wrt)
+    _check_entries(len(parsed.functions), len(symbols))
     matrix = sp.ImmutableMatrix([[_differentiate(f, s) for s in symbols] for f in parsed.functions])
     return _result(Kind.JACOBIAN, parsed, symbols, _row_labels(parsed), matrix)
 
@@ -162,6 +178,7 @@ def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
 def hessian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "hessian", "a Hessian per function")
     symbols = columns(parsed.variables, wrt)
+    _check_entries(len(symbols), len(symbols))
     first = [_differentiate(parsed.functions[0], s) for s in symbols]
     matrix = sp.ImmutableMatrix([[_differentiate(g, s) for s in symbols] for g in first])
     labels = tuple(s.name for s in symbols)
@@ -188,6 +205,11 @@ def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result
     matrix = sp.ImmutableMatrix([[_differentiate(f, symbol, order)] for f in parsed.functions])
     result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), matrix)
     return replace(result, order=order)
+
+
+def _check_entries(rows: int, columns: int) -> None:
+    """Refuse a result matrix too big to compute and show, before any derivative is taken."""
+    limits.check_count(limits.MATRIX_ENTRIES, rows * columns, f"a {rows}x{columns} result ({rows * columns:,} entries)")
 
 
 def _one_scalar_function(parsed: Parsed, command: str, instead: str) -> None:
@@ -273,8 +295,7 @@ def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[s
             # itself may raise on such arguments ("Invalid NaN comparison").
             value = sp.nan
         else:
-            if isinstance(expr, sp.Pow):
-                limits.check_power(args[0], args[1])
+            limits.check_build(expr.func, args)
             try:
                 value = expr.func(*args)
             except (TypeError, ValueError):  # max(2, atanh(2)): SymPy cannot order a complex value

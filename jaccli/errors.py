@@ -22,9 +22,12 @@ class JacError(Exception):
 class ParseError(JacError):
     """Text that is not an expression jac accepts."""
 
-    def __init__(self, message: str, column: int | None = None, text: str | None = None) -> None:
+    def __init__(
+        self, message: str, column: int | None = None, text: str | None = None, hint: str | None = None
+    ) -> None:
         where = f" at column {column}" if column is not None else ""
-        super().__init__(f"{message}{where}")
+        advice = f": {hint}" if hint else ""
+        super().__init__(f"{message}{where}{advice}")
         self.column = column
         self.text = text
 
@@ -51,6 +54,14 @@ class PointError(JacError):
 
 class ShapeError(JacError):
     """A command applied to a function of the wrong shape (a gradient of a vector function...)."""
+
+
+class JacTimeoutError(JacError):
+    """The command ran past its --timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s (use --timeout to allow more)")
+        self.seconds = seconds
 
 
 class LimitError(JacError):

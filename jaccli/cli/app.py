@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from jaccli import __version__
-from jaccli.errors import ExitStatus
+from jaccli.errors import ExitStatus, JacError
 
 
 class JacGroup(TyperGroup):
@@ -18,6 +18,16 @@ class JacGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         if not kwargs.pop("standalone_mode", True):
             return super().main(*args, **{**kwargs, "standalone_mode": False})
+        from jaccli.cli.options import check_arguments
+
+        arguments = kwargs.get("args")
+        if arguments is None and args:
+            arguments = args[0]
+        try:
+            check_arguments(sys.argv[1:] if arguments is None else list(arguments))
+        except JacError as error:
+            typer.echo(f"jac: {error}", err=True)
+            sys.exit(error.exit_status)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except typer.TyperException as error:

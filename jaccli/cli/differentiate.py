@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from typing import Annotated
 
@@ -11,16 +10,18 @@ import typer
 from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
+    DEFAULT_TIMEOUT,
     At,
     Format,
     FormatOpt,
     Json,
     NoColor,
+    Timeout,
     Vars,
     Wrt,
+    command,
     output_format,
     read_texts,
-    user_errors,
 )
 
 
@@ -34,11 +35,12 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    timeout: float,
     var: str | None = None,
     order: int = 1,
 ) -> None:
-    """Parse, compute, evaluate, render: the path every command shares."""
-    with user_errors():
+    """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
+    with command(timeout) as output:
         from jaccli import core, parse
         from jaccli.render import render
 
@@ -55,14 +57,13 @@ def _run(
             result = core.derivative(parsed, var, order)
         if at:
             result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
-    for evaluation in result.evaluations:
-        for i, j in evaluation.undefined:
-            typer.echo(
-                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
-                err=True,
-            )
-    render(result, output_format(fmt, json_), sys.stdout, color=not no_color)
+        for evaluation in result.evaluations:
+            for i, j in evaluation.undefined:
+                output.warn(
+                    f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                    f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
+                )
+        render(result, output_format(fmt, json_), output.stdout, color=not no_color)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -74,12 +75,13 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
-    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -93,12 +95,13 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -113,13 +116,24 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
 
     Example: jac diff "2*x**2" --at 2
     """
     _run(
-        "derivative", exprs, vars_=vars_, wrt=None, at=at, fmt=fmt, json_=json_, no_color=no_color, var=var, order=order
+        "derivative",
+        exprs,
+        vars_=vars_,
+        wrt=None,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        timeout=timeout,
+        var=var,
+        order=order,
     )
 
 
@@ -132,9 +146,10 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color)
+    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)

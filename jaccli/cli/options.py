@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import math
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from types import FrameType
+from typing import Annotated, Any, TextIO
 
 import typer
 
-from jaccli.errors import JacError
+from jaccli.errors import JacError, JacTimeoutError
 
 # An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
 # with no single-letter options defined, click passes such words through unchanged.
@@ -47,6 +52,17 @@ FormatOpt = Annotated[
 ]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
+DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 86_400.0
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Give up after this many seconds of wall time (exit 2); covers parsing, differentiation, "
+        "evaluation and formatting.",
+    ),
+]
 
 
 def read_texts(texts: Sequence[str]) -> list[str]:
@@ -54,9 +70,42 @@ def read_texts(texts: Sequence[str]) -> list[str]:
     result = []
     for text in texts:
         if text.startswith("--") and len(text) > 2:
-            raise JacError(f"no such option: {text.split('=')[0]}")
-        result.append(sys.stdin.read() if text == "-" else text)
+            option = text.split("=")[0]
+            shown = option if len(option) <= 40 else f"{option[:37]}..."
+            raise JacError(f"no such option: {shown}")
+        result.append(read_stdin() if text == "-" else text)
     return result
+
+
+def read_stdin() -> str:
+    """Standard input as text: UTF-8, a leading byte-order mark dropped (a file saved by Windows
+    Notepad); line ends and surrounding white space are white space to the parser."""
+    from jaccli import limits
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (an embedding program's)
+        data = sys.stdin.read(limits.INPUT_CHARS.value + 1).encode("utf-8", "surrogateescape")
+    else:
+        data = stream.read(limits.INPUT_CHARS.value + 1)
+    if len(data) > limits.INPUT_CHARS.value:
+        raise limits.refuse(limits.INPUT_CHARS, "standard input longer than that")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise JacError(
+            f"standard input is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
+        ) from None
+
+
+def check_arguments(arguments: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape): refuse them by name."""
+    for position, argument in enumerate(arguments, start=1):
+        for offset, char in enumerate(argument):
+            if "\udc80" <= char <= "\udcff":
+                raise JacError(
+                    f"argument {position} is not valid UTF-8 (the byte 0x{ord(char) - 0xDC00:02X} at character "
+                    f"{offset + 1})"
+                )
 
 
 @contextmanager
@@ -67,6 +116,73 @@ def user_errors() -> Iterator[None]:
     except JacError as error:
         typer.echo(f"jac: {error}", err=True)
         raise typer.Exit(error.exit_status) from None
+
+
+class _Buffer(io.StringIO):
+    """Output kept until the command has finished; it answers isatty() for the real stream, so
+    that rich picks the same colours and width as it would for the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+class Output:
+    """What a command writes: stdout and warnings, shown only once the command has succeeded."""
+
+    def __init__(self) -> None:
+        self.stdout = _Buffer(sys.stdout)
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+@contextmanager
+def command(timeout: float) -> Iterator[Output]:
+    """Run a command's body: under the --timeout wall-clock bound, with its output held back.
+
+    On an expected error (a JacError, the timeout included) the user sees one line on stderr and
+    nothing on stdout: never half a table. Writing the finished output is not timed, because a
+    slow reader of the pipe is not the command's fault.
+    """
+    output = Output()
+    with user_errors():
+        if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+            raise JacError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:,.0f}")
+        with _time_bound(timeout):
+            yield output
+    for warning in output.warnings:
+        typer.echo(f"jac: warning: {warning}", err=True)
+    sys.stdout.write(output.stdout.getvalue())
+    sys.stdout.flush()
+
+
+@contextmanager
+def _time_bound(seconds: float) -> Iterator[None]:
+    """Raise JacTimeoutError in the main thread when the wall-clock time is up.
+
+    SIGALRM interrupts Python code between two bytecodes, not one long C call (such as one huge
+    multiplication): that is why limits.py checks number sizes before they are computed. The
+    alarm repeats every quarter second in case library code swallowed the first exception.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # no SIGALRM (Windows) or not the main thread: only the size limits apply
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise JacTimeoutError(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def output_format(fmt: Format, json_: bool) -> str:
