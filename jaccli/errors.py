@@ -68,5 +68,5 @@ class LimitError(JacError):
     """Input over one of the documented limits."""
 
     def __init__(self, limit: str, message: str) -> None:
-        super().__init__(f"{message} (limit {limit})")
+        super().__init__(message)
         self.limit = limit

@@ -31,16 +31,16 @@ class Limit:
 
 INPUT_CHARS = Limit("input_chars", 100_000, "characters in one argument, standard input or point")
 NAME_CHARS = Limit("name_chars", 100, "characters in one name")
-FUNCTION_TOKENS = Limit("function_tokens", 2_000, "tokens (numbers, names, operators) in one function")
-NESTING_DEPTH = Limit("nesting_depth", 100, "levels of nested brackets, calls and operators")
+FUNCTION_TOKENS = Limit("function_tokens", 2_000, "numbers, names and operators in one function")
+NESTING_DEPTH = Limit("nesting_depth", 100, "levels of brackets, calls and operators inside each other")
 LITERAL_DIGITS = Limit("literal_digits", 1_000, "digits in one number literal")
-LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "size of the exponent in a literal like 1e300")
-NUMBER_DIGITS = Limit("number_digits", 2_000, "digits of any number jac computes, exactly or approximately")
+LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "the exponent of a literal like 1e300")
+NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes")
 FUNCTIONS = Limit("functions", 1_000, "functions in one command")
 VECTOR_SIZE = Limit("vector_size", 1_000, "components of one vector variable")
-VARIABLES = Limit("variables", 1_000, "variables (vector components counted one by one)")
-MATRIX_ENTRIES = Limit("matrix_entries", 10_000, "entries of one result matrix (rows x columns)")
-DERIVATIVE_ORDER = Limit("derivative_order", 100, "order of a derivative (--order)")
+VARIABLES = Limit("variables", 1_000, "variables, vector components counted")
+MATRIX_ENTRIES = Limit("matrix_entries", 10_000, "entries in one result")
+DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
 
 ALL_LIMITS = (
     INPUT_CHARS,
@@ -60,7 +60,7 @@ ALL_LIMITS = (
 
 def refuse(limit: Limit, found: str) -> LimitError:
     """The error for input over a limit; the message says what was found and names the limit."""
-    return LimitError(limit.name, f"{found}: over the limit {limit.name} (at most {limit.value:,} {limit.what})")
+    return LimitError(limit.name, f"{found}: over the limit {limit.name} ({limit.what}: at most {limit.value:,})")
 
 
 def check_count(limit: Limit, count: int, found: str) -> None:
@@ -130,20 +130,35 @@ def _size_of(func: type, args: Sequence[sp.Expr]) -> float:
 def check_build(func: type, args: Sequence[sp.Expr], shown: str | None = None) -> None:
     """Refuse to build func(*args) from constants when the number would have too many digits.
 
-    Only constants are checked: a function of a variable has no size yet.
+    Only constant parts are checked: the numbers a sum or a product combines, the numeric factor
+    that a power distributes over (`(10**999*x)**5` computes 10**4995), a function of a constant.
     """
-    if not args or not all(a.is_number for a in args):
+    if issubclass(func, (sp.Add, sp.Mul)):
+        args = [a for a in args if a.is_number]
+        if len(args) < 2:
+            return
+    elif issubclass(func, sp.Pow):
+        base, exponent = args
+        if not exponent.is_number:
+            return
+        if not base.is_number:
+            factors = [a for a in base.args if a.is_number] if base.is_Mul else []
+            if not factors:
+                return
+            base = sp.Mul(*factors)  # already combined inside the product: nothing new is computed
+        args = [base, exponent]
+    elif not args or not all(a.is_number for a in args):
         return
     estimate = _size_of(func, args)
     if estimate > NUMBER_DIGITS.value:
         what = shown or _shown(func, args)
-        digits = f"{estimate:,.0f}" if estimate < 1e15 else f"{estimate:.3g}"
+        digits = f"{math.ceil(estimate):,}" if estimate < 1e15 else f"{estimate:.3g}"
         raise refuse(NUMBER_DIGITS, f"{what} could have about {digits} digits")
 
 
 def check_power(base: sp.Expr, exponent: sp.Expr) -> None:
     """Refuse a constant power whose value would have too many digits, before SymPy computes it."""
-    check_build(sp.Pow, (base, exponent), f"the power ({brief(base)})**({brief(exponent)})")
+    check_build(sp.Pow, (base, exponent))
 
 
 def _shown(func: type, args: Sequence[sp.Expr]) -> str:

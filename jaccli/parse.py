@@ -587,7 +587,7 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
             if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
                 raise VariableError(
                     f"--vars: '{_quoted(part)}': a vector size is a whole number from 1 to "
-                    f"{limits.VECTOR_SIZE.value:,} (limit {limits.VECTOR_SIZE.name})"
+                    f"{limits.VECTOR_SIZE.value:,} (the limit {limits.VECTOR_SIZE.name})"
                 )
             size = int(size_text)
         variable = Variable(name, size)
