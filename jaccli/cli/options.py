@@ -88,7 +88,7 @@ def read_stdin() -> str:
     else:
         data = stream.read(limits.INPUT_CHARS.value + 1)
     if len(data) > limits.INPUT_CHARS.value:
-        raise limits.refuse(limits.INPUT_CHARS, "standard input longer than that")
+        raise limits.refuse(limits.INPUT_CHARS, f"standard input of more than {limits.INPUT_CHARS.value:,} bytes")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
