@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import JAC
 
 CORPUS = Path(__file__).with_name("hostile_corpus.toml")
