@@ -32,7 +32,7 @@ class Limit:
 INPUT_CHARS = Limit("input_chars", 100_000, "characters in one argument, standard input or point")
 NAME_CHARS = Limit("name_chars", 100, "characters in one name")
 FUNCTION_TOKENS = Limit("function_tokens", 2_000, "numbers, names and operators in one function")
-NESTING_DEPTH = Limit("nesting_depth", 100, "levels of brackets, calls and operators inside each other")
+NESTING_DEPTH = Limit("nesting_depth", 100, "brackets, calls and operators inside each other")
 LITERAL_DIGITS = Limit("literal_digits", 1_000, "digits in one number literal")
 LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "the exponent of a literal like 1e300")
 NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes")
