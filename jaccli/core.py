@@ -137,8 +137,11 @@ def _differentiate(expr: sp.Expr, symbol: sp.Symbol, order: int = 1) -> sp.Expr:
     if isinstance(expr, sp.Add) and len(expr.args) > 16:
         # Only the terms that contain the symbol: a gradient of a long sum stays linear in its length.
         terms = _terms_by_symbol(expr).get(symbol, ())
-        return without_distributions(sp.Add(*(sp.diff(t, symbol, order) for t in terms)))
-    return without_distributions(sp.diff(expr, symbol, order))
+        result = sp.Add(*(sp.diff(t, symbol, order) for t in terms))
+    else:
+        result = sp.diff(expr, symbol, order)
+    limits.check_numbers(result, f"the derivative by {symbol.name}")
+    return without_distributions(result)
 
 
 @lru_cache(maxsize=16)

@@ -156,6 +156,18 @@ def check_build(func: type, args: Sequence[sp.Expr], shown: str | None = None) -
         raise refuse(NUMBER_DIGITS, f"{what} could have about {digits} digits")
 
 
+def check_numbers(expr: sp.Expr, what: str) -> None:
+    """Refuse a computed expression (a derivative) holding a number with too many digits.
+
+    Differentiating x**(10**999) five times multiplies five 1,000-digit numbers: that growth is
+    linear and cheap, but the result could not be shown.
+    """
+    for number in expr.atoms(sp.Rational):
+        digits = size(number)
+        if digits > NUMBER_DIGITS.value:
+            raise refuse(NUMBER_DIGITS, f"{what} holds a number of about {math.ceil(digits):,} digits")
+
+
 def check_power(base: sp.Expr, exponent: sp.Expr) -> None:
     """Refuse a constant power whose value would have too many digits, before SymPy computes it."""
     check_build(sp.Pow, (base, exponent))

@@ -553,11 +553,12 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
         builder.discovered = discovered
         for entry in _entries(body):
             value = builder.build(entry)
-            if isinstance(value, Vec):
-                vector_valued = True
-                functions.extend(value.items)
-            else:
-                functions.append(value)
+            items = value.items if isinstance(value, Vec) else (value,)
+            vector_valued = vector_valued or isinstance(value, Vec)
+            for item in items:
+                # SymPy distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up.
+                limits.check_numbers(item, "the function")
+                functions.append(item)
         limits.check_count(limits.FUNCTIONS, len(functions), f"{len(functions):,} functions")
         limits.check_count(limits.VARIABLES, len(discovered), f"{len(discovered):,} variables")
     if variables is None:
