@@ -13,7 +13,7 @@ from functools import lru_cache
 import sympy as sp
 
 from jaccli import limits
-from jaccli.errors import ShapeError, VariableError
+from jaccli.errors import ShapeError, VariableError, quoted
 from jaccli.mathfns import without_distributions
 from jaccli.parse import Parsed, Variable
 
@@ -125,7 +125,7 @@ def columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[s
     for name in wrt:
         if name not in by_name:
             known = ", ".join(v.name for v in variables) or "none"
-            raise VariableError(f"--wrt: '{name}' is not a variable (variables: {known})")
+            raise VariableError(f"--wrt: '{quoted(name)}' is not a variable (variables: {known})")
         for symbol in by_name[name]:
             if symbol in chosen:
                 raise VariableError(f"--wrt: '{symbol.name}' is named twice")
@@ -203,7 +203,7 @@ def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result
         matches = [s for s in all_symbols if s.name == var]
         if not matches:
             names = ", ".join(s.name for s in all_symbols) or "none"
-            raise VariableError(f"--var: '{var}' is not a scalar variable or component (variables: {names})")
+            raise VariableError(f"--var: '{quoted(var)}' is not a scalar variable or component (variables: {names})")
         (symbol,) = matches
     matrix = sp.ImmutableMatrix([[_differentiate(f, symbol, order)] for f in parsed.functions])
     result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), matrix)

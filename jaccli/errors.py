@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import IntEnum
+
+
+def quoted(text: str, width: int = 40) -> str:
+    """User text for a message: shortened to about `width` characters, invisible characters escaped."""
+    shown = text if len(text) <= width else f"{text[: width // 2 - 2]}...{text[-(width // 2 - 2) :]}"
+    return one_line(shown)
+
+
+def one_line(message: str) -> str:
+    """The message with control characters and line separators escaped, so that it stays one line."""
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char for char in message
+    )
 
 
 class ExitStatus(IntEnum):

@@ -28,6 +28,7 @@ from jaccli.errors import (
     PointError,
     UnknownNameError,
     VariableError,
+    quoted,
 )
 from jaccli.mathfns import FUNCTIONS, Builder
 
@@ -579,7 +580,7 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
         name = name.strip()
         if not NAME.match(name):
             raise VariableError(
-                f"--vars: '{_quoted(part)}' is not a variable name (a letter, then letters, digits or _)"
+                f"--vars: '{quoted(part)}' is not a variable name (a letter, then letters, digits or _)"
             )
         if name in FUNCTIONS or name in REDUCERS or name in RESERVED:
             raise VariableError(f"--vars: '{name}' is the name of a function or a reserved name")
@@ -587,7 +588,7 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
         if colon:
             if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
                 raise VariableError(
-                    f"--vars: '{_quoted(part)}': a vector size is a whole number from 1 to "
+                    f"--vars: '{quoted(part)}': a vector size is a whole number from 1 to "
                     f"{limits.VECTOR_SIZE.value:,} (the limit {limits.VECTOR_SIZE.name})"
                 )
             size = int(size_text)
@@ -607,12 +608,12 @@ def parse_constant(text: str, what: str = "value") -> sp.Expr:
         body, source = _parse_tree(text)
         value = _Builder(source, dict(CONSTANTS), discover=False).build(body)
     except (UnknownNameError, DomainError) as error:
-        raise PointError(f"{what} '{_quoted(text)}' is not a finite real number ({error})") from None
+        raise PointError(f"{what} '{quoted(text)}' is not a finite real number ({error})") from None
     except (ParseError, LimitError) as error:
-        raise PointError(f"{what} '{_quoted(text)}': {error}") from None
+        raise PointError(f"{what} '{quoted(text)}': {error}") from None
     if isinstance(value, Vec):
-        raise PointError(f"{what} '{_quoted(text)}' is not a number")
-    return check_finite_real(value, f"{what} '{_quoted(text)}'")
+        raise PointError(f"{what} '{quoted(text)}' is not a number")
+    return check_finite_real(value, f"{what} '{quoted(text)}'")
 
 
 def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
@@ -632,7 +633,7 @@ def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.
     if len(parts) != len(symbols):
         names = ", ".join(s.name for s in symbols)
         plural = "s" if len(symbols) != 1 else ""
-        raise PointError(f"--at '{_quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
+        raise PointError(f"--at '{quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
     return {s: parse_constant(p, f"point value for {s.name}") for s, p in zip(symbols, parts)}
 
 
@@ -643,10 +644,10 @@ def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp
         name, equals, value_text = part.partition("=")
         name = name.strip()
         if not equals:
-            raise PointError(f"--at: '{_quoted(part)}' mixes positional and named values; write name=value")
+            raise PointError(f"--at: '{quoted(part)}' mixes positional and named values; write name=value")
         variable = by_name.get(name)
         if variable is None:
-            raise PointError(f"--at: unknown variable '{_quoted(name)}' (variables: {', '.join(by_name) or 'none'})")
+            raise PointError(f"--at: unknown variable '{quoted(name)}' (variables: {', '.join(by_name) or 'none'})")
         if variable.symbols[0] in point:
             raise PointError(f"--at: '{name}' is given twice")
         if variable.size is None:
@@ -666,12 +667,6 @@ def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp
     return point
 
 
-def _quoted(text: str) -> str:
-    """User text for a message: at most 40 characters, invisible characters made visible."""
-    shown = text if len(text) <= 40 else f"{text[:18]}...{text[-18:]}"
-    return shown.encode("ascii", "backslashreplace").decode("ascii") if not shown.isprintable() else shown
-
-
 def split_top_level(text: str) -> list[str]:
     """Split at commas outside brackets."""
     parts: list[str] = []
@@ -689,5 +684,5 @@ def split_top_level(text: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     if any(not p.strip() for p in parts):
-        raise PointError(f"--at '{_quoted(text)}': an empty value")
+        raise PointError(f"--at '{quoted(text)}': an empty value")
     return parts

@@ -67,7 +67,7 @@ def test_hostile_input(case: dict[str, Any], tmp_path: Path) -> None:
     if case["exit"] == 2:
         assert stdout == ""
         lines = stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("jac: "), stderr
+        assert len(lines) == 1 and lines[0].startswith("jac"), stderr
         assert len(lines[0]) < 400, lines[0]
     else:
         assert case["stdout"] in stdout

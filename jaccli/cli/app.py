@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from jaccli import __version__
-from jaccli.errors import ExitStatus, JacError
+from jaccli.errors import ExitStatus, JacError, one_line
 
 
 class JacGroup(TyperGroup):
@@ -33,7 +33,7 @@ class JacGroup(TyperGroup):
         except typer.TyperException as error:
             context = getattr(error, "ctx", None)
             where = context.command_path if context is not None else "jac"
-            typer.echo(f"{where}: {error.format_message()} (see '{where} --help')", err=True)
+            typer.echo(f"{where}: {one_line(error.format_message())} (see '{where} --help')", err=True)
             sys.exit(error.exit_code)
         except typer.Abort:
             sys.exit(ExitStatus.BAD_INPUT)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from jaccli.errors import JacError, JacTimeoutError
+from jaccli.errors import JacError, JacTimeoutError, one_line, quoted
 
 # An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
 # with no single-letter options defined, click passes such words through unchanged.
@@ -70,9 +70,7 @@ def read_texts(texts: Sequence[str]) -> list[str]:
     result = []
     for text in texts:
         if text.startswith("--") and len(text) > 2:
-            option = text.split("=")[0]
-            shown = option if len(option) <= 40 else f"{option[:37]}..."
-            raise JacError(f"no such option: {shown}")
+            raise JacError(f"no such option: {quoted(text.split('=')[0])}")
         result.append(read_stdin() if text == "-" else text)
     return result
 
@@ -114,7 +112,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except JacError as error:
-        typer.echo(f"jac: {error}", err=True)
+        typer.echo(f"jac: {one_line(str(error))}", err=True)
         raise typer.Exit(error.exit_status) from None
 
 
@@ -156,7 +154,7 @@ def command(timeout: float) -> Iterator[Output]:
         with _time_bound(timeout):
             yield output
     for warning in output.warnings:
-        typer.echo(f"jac: warning: {warning}", err=True)
+        typer.echo(f"jac: warning: {one_line(warning)}", err=True)
     sys.stdout.write(output.stdout.getvalue())
     sys.stdout.flush()
 
