@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -112,6 +112,7 @@ def test_commands_exit_0_or_2_with_one_line(
     if command == "diff":
         args += ["--var", "x"]
     result = runner.invoke(app, args, prog_name="jac")
+    event(f"exit {result.exit_code}")
     if result.exit_code == 0:
         assert result.stdout
         return
