@@ -511,6 +511,10 @@ def _parse_tree(text: str) -> tuple[ast.expr, _Source]:
     if not tokens:
         raise ParseError("empty expression")
     _check_brackets(tokens)
+    return _parse_tokens(tokens)
+
+
+def _parse_tokens(tokens: Sequence[Token]) -> tuple[ast.expr, _Source]:
     source = _to_source(tokens)
     try:
         tree = ast.parse(source.text, mode="eval")
@@ -686,3 +690,113 @@ def split_top_level(text: str) -> list[str]:
     if any(not p.strip() for p in parts):
         raise PointError(f"--at '{quoted(text)}': an empty value")
     return parts
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A matrix given as an answer. `flat` when written as a plain list: a row or a column, as expected."""
+
+    rows: tuple[tuple[sp.Expr, ...], ...]
+    flat: bool
+    text: str
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.rows[0])
+
+    @property
+    def entries(self) -> tuple[sp.Expr, ...]:
+        return tuple(e for row in self.rows for e in row)
+
+
+def parse_answer(text: str, variables: Sequence[Variable]) -> Answer:
+    """An answer matrix, through the same safe parser as functions.
+
+    `2x, 2y` or `[2x, 2y]` (a flat list), `[[y, x], [1, 1]]` or `y, x; 1, 1` or `[y, x; 1, 1]`
+    (rows). A vector-valued entry such as `2*w` stands for its components. Names are the declared
+    variables, their components (`w_1`) and the constants.
+    """
+    tokens = tokenize(text)
+    if not tokens:
+        raise ParseError("empty answer")
+    _check_brackets(tokens)
+    tokens = _without_outer_brackets_around_rows(tokens)
+    namespace = _namespace(variables)
+    for variable in variables:
+        if variable.size is not None:
+            namespace.update(zip(variable.components, variable.symbols))
+    segments = _split_rows(tokens)
+    if len(segments) > 1:
+        rows = [_answer_row(segment, namespace) for segment in segments]
+        flat = False
+    else:
+        body, source = _parse_tokens(segments[0])
+        builder = _Builder(source, namespace, discover=False)
+        entries = _entries(body)
+        nested = [isinstance(e, (ast.List, ast.Tuple)) for e in entries]
+        if any(nested) and not all(nested):
+            column = source.column(entries[nested.index(not nested[0])].col_offset)
+            raise ParseError("mixes rows [..] and single entries in one matrix", column)
+        if all(nested) and isinstance(body, (ast.List, ast.Tuple)):
+            rows = [_built_entries(builder, _entries(e)) for e in entries]
+            flat = False
+        else:
+            rows = [_built_entries(builder, entries)]
+            flat = True
+    widths = [len(row) for row in rows]
+    for number, width in enumerate(widths, 1):
+        if width != widths[0]:
+            raise ParseError(f"the answer's row {number} has {width} entries, row 1 has {widths[0]}")
+    return Answer(tuple(tuple(row) for row in rows), flat, text)
+
+
+def _without_outer_brackets_around_rows(tokens: list[Token]) -> list[Token]:
+    """`[y, x; 1, 1]` is the same matrix as `y, x; 1, 1`."""
+    if len(tokens) < 2 or tokens[0].text != "[" or tokens[-1].text != "]":
+        return tokens
+    depth = 0
+    semicolon = False
+    for index, token in enumerate(tokens):
+        if token.text in "([":
+            depth += 1
+        elif token.text in ")]":
+            depth -= 1
+            if depth == 0 and index != len(tokens) - 1:
+                return tokens  # the first bracket closes early: [a, b], [c, d]
+        elif token.text == ";" and depth == 1:
+            semicolon = True
+    return tokens[1:-1] if semicolon else tokens
+
+
+def _split_rows(tokens: list[Token]) -> list[list[Token]]:
+    segments: list[list[Token]] = [[]]
+    depth = 0
+    for token in tokens:
+        if token.text in "([":
+            depth += 1
+        elif token.text in ")]":
+            depth -= 1
+        if token.text == ";" and depth == 0:
+            if not segments[-1]:
+                raise ParseError("an empty row before ';'", token.column)
+            segments.append([])
+        else:
+            segments[-1].append(token)
+    if not segments[-1]:
+        raise ParseError("an empty row after the last ';'")
+    return segments
+
+
+def _answer_row(tokens: list[Token], namespace: dict[str, Value]) -> list[sp.Expr]:
+    body, source = _parse_tokens(tokens)
+    return _built_entries(_Builder(source, namespace, discover=False), _entries(body))
+
+
+def _built_entries(builder: _Builder, entries: Sequence[ast.expr]) -> list[sp.Expr]:
+    built: list[sp.Expr] = []
+    for entry in entries:
+        value = builder.build(entry)
+        built.extend(value.items if isinstance(value, Vec) else (value,))
+    if len(built) > limits.FUNCTIONS.value:
+        raise limits.refuse(limits.FUNCTIONS, f"{len(built):,} entries in one row of an answer")
+    return built

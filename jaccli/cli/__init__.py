@@ -5,6 +5,7 @@ Nothing heavy is imported here: SymPy and rich load inside the commands, so `jac
 its commands on the one typer app.
 """
 
+from jaccli.cli import check as _check  # noqa: F401  (registers its command)
 from jaccli.cli import differentiate as _differentiate  # noqa: F401  (registers its commands)
 from jaccli.cli.app import app, run
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -16,6 +17,11 @@ class JacGroup(TyperGroup):
     """Reports usage errors as one line on stderr, like every other error of jac."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        # A completion request is answered inside the parent's main, before any parsing, and exits there.
+        if os.environ.get(kwargs.get("complete_var") or "_JAC_COMPLETE"):
+            from jaccli.cli import completion
+
+            completion.register()
         if not kwargs.pop("standalone_mode", True):
             return super().main(*args, **{**kwargs, "standalone_mode": False})
         from jaccli.cli.options import check_arguments
@@ -54,8 +60,10 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
+def _version(ctx: typer.Context, value: bool) -> None:
+    # A completion request parses the line resiliently and runs eager callbacks too: printing the
+    # version there would put "jac 0.1.0" among the candidates of `jac --version <TAB>`.
+    if value and not ctx.resilient_parsing:
         typer.echo(f"jac {__version__}")
         raise typer.Exit()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,13 +18,22 @@ from jaccli.cli.options import (
     FormatOpt,
     Json,
     NoColor,
+    Points,
     Timeout,
     Vars,
     Wrt,
     command,
     output_format,
+    read_point_file,
     read_texts,
 )
+from jaccli.errors import JacError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from jaccli.core import Result
+    from jaccli.parse import Variable
 
 
 def _run(
@@ -38,8 +49,10 @@ def _run(
     timeout: float,
     var: str | None = None,
     order: int = 1,
+    points: str | None = None,
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
+    chosen = output_format(fmt, json_)
     with command(timeout) as output:
         from jaccli import core, parse
         from jaccli.render import render
@@ -55,15 +68,52 @@ def _run(
             result = core.hessian(parsed, wrt_names)
         else:
             result = core.derivative(parsed, var, order)
-        if at:
+        if points is not None:
+            if at:
+                raise JacError("give either --at or --points, not both")
+            if points == "-" and "-" in texts:
+                raise JacError("EXPR and --points cannot both read standard input")
+            if chosen == "latex":
+                raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
+            many = read_point_file(points, parsed.variables)
+        elif at:
             result = core.evaluate(result, [parse.parse_point(p, parsed.variables) for p in at])
+        if points is not None:
+            # Many points stream out chunk by chunk (they may not fit in memory as text): lines
+            # already written are whole and right; an error or the timeout cuts the rest (exit 2).
+            _write_many(result, parsed.variables, many, chosen, color=not no_color)
+            return
         for evaluation in result.evaluations:
             for i, j in evaluation.undefined:
                 output.warn(
                     f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
                     f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
                 )
-        render(result, output_format(fmt, json_), output.stdout, color=not no_color)
+        render(result, chosen, output.stdout, color=not no_color)
+
+
+def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool) -> None:
+    """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
+    from jaccli.points import chunks
+    from jaccli.render import render
+    from jaccli.render.points import write_points
+
+    if fmt != "json":
+        render(result, fmt, sys.stdout, color=color)
+    names = [s.name for v in variables for s in v.symbols]
+    try:
+        undefined = write_points(result, names, chunks(result, variables, many), fmt, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped (| head): not an error of jac
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if undefined.entries:
+        typer.echo(
+            f"jac: warning: {undefined.entries} undefined {'entry' if undefined.entries == 1 else 'entries'} "
+            f"at {undefined.points} of {len(many)} points "
+            "(null in JSON, 'undefined' in text)",
+            err=True,
+        )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -72,6 +122,7 @@ def grad(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -81,7 +132,18 @@ def grad(
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
-    _run("gradient", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)
+    _run(
+        "gradient",
+        [expr],
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        timeout=timeout,
+        points=points,
+    )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -92,6 +154,7 @@ def jacobian(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -101,7 +164,18 @@ def jacobian(
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run("jacobian", exprs, vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)
+    _run(
+        "jacobian",
+        exprs,
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        timeout=timeout,
+        points=points,
+    )
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -113,6 +187,7 @@ def diff(
     order: Annotated[int, typer.Option("--order", help="The order k of the derivative.")] = 1,
     vars_: Vars = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -134,6 +209,7 @@ def diff(
         timeout=timeout,
         var=var,
         order=order,
+        points=points,
     )
 
 
@@ -143,6 +219,7 @@ def hessian(
     vars_: Vars = None,
     wrt: Wrt = None,
     at: At = None,
+    points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
@@ -152,4 +229,15 @@ def hessian(
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run("hessian", [expr], vars_=vars_, wrt=wrt, at=at, fmt=fmt, json_=json_, no_color=no_color, timeout=timeout)
+    _run(
+        "hessian",
+        [expr],
+        vars_=vars_,
+        wrt=wrt,
+        at=at,
+        fmt=fmt,
+        json_=json_,
+        no_color=no_color,
+        timeout=timeout,
+        points=points,
+    )

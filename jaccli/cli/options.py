@@ -47,6 +47,14 @@ At = Annotated[
         "--at", help="Evaluate at this point: 5,-5 (all variables in order) or x=5,y=-5 or w=[1,2,3]. Repeatable."
     ),
 ]
+Points = Annotated[
+    str | None,
+    typer.Option(
+        "--points",
+        help="Evaluate at many points: a file (or - for standard input) with one point per line, "
+        "written as for --at; blank lines and # comments are skipped. With --json: one JSON object per line.",
+    ),
+]
 FormatOpt = Annotated[
     Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
 ]
@@ -63,6 +71,21 @@ Timeout = Annotated[
         "evaluation and formatting.",
     ),
 ]
+
+
+# The KIND of `jac check`: one of the commands that differentiate. Listed here rather than imported
+# from the checking module, which loads SymPy: completion runs on every TAB and must stay light.
+CHECK_KINDS = {
+    "grad": "gradient of one scalar function",
+    "jacobian": "Jacobian of a vector function",
+    "diff": "derivative along one variable",
+    "hessian": "Hessian of one scalar function",
+}
+
+
+def complete_check_kind(incomplete: str) -> list[tuple[str, str]]:
+    """Shell completion of `jac check KIND`: the kinds that start with what is typed, with a word of help."""
+    return [(kind, help_) for kind, help_ in CHECK_KINDS.items() if kind.startswith(incomplete)]
 
 
 def read_texts(texts: Sequence[str]) -> list[str]:
@@ -104,6 +127,30 @@ def check_arguments(arguments: Sequence[str]) -> None:
                     f"argument {position} is not valid UTF-8 (the byte 0x{ord(char) - 0xDC00:02X} at character "
                     f"{offset + 1})"
                 )
+
+
+def read_point_file(path: str, variables: Sequence[Any]) -> Any:
+    """The points of --points FILE (or - for standard input) as an (N, n) array."""
+    from jaccli.errors import PointError
+    from jaccli.points import read_points
+
+    if path == "-":
+        # Streamed, not read whole; as for EXPR -, a leading byte-order mark is dropped, and bytes
+        # that are not UTF-8 are named by the parser ("invalid UTF-8").
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:
+            return read_points(sys.stdin, variables, "--points -")
+        stream = io.TextIOWrapper(buffer, "utf-8-sig", "surrogateescape")
+        try:
+            return read_points(stream, variables, "--points -")
+        finally:
+            stream.detach()  # standard input stays open
+    try:
+        with open(path, encoding="utf-8-sig") as stream:  # a Windows byte-order mark is dropped
+            return read_points(stream, variables, f"--points {path}")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise PointError(f"--points: cannot read '{quoted(path)}': {reason}") from None
 
 
 @contextmanager
@@ -159,25 +206,32 @@ def command(timeout: float) -> Iterator[Output]:
     sys.stdout.flush()
 
 
+class _Deadline(BaseException):
+    """Raised by the timer. Not an Exception, so that no `except Exception` (SymPy has some) and no
+    per-problem `except JacError` swallows it on the way out; the command turns it into a JacError."""
+
+
 @contextmanager
 def _time_bound(seconds: float) -> Iterator[None]:
     """Raise JacTimeoutError in the main thread when the wall-clock time is up.
 
     SIGALRM interrupts Python code between two bytecodes, not one long C call (such as one huge
-    multiplication): that is why limits.py checks number sizes before they are computed. The
-    alarm repeats every quarter second in case library code swallowed the first exception.
+    multiplication): that is why limits.py checks number sizes before they are computed. The timer
+    fires once; a shorter limit inside (the proof time of jac check) saves and restores it.
     """
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield  # no SIGALRM (Windows) or not the main thread: only the size limits apply
         return
 
     def on_alarm(signum: int, frame: FrameType | None) -> None:
-        raise JacTimeoutError(seconds)
+        raise _Deadline
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Deadline:
+        raise JacTimeoutError(seconds) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
