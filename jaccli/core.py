@@ -13,6 +13,7 @@ from functools import lru_cache
 import sympy as sp
 
 from jaccli import limits
+from jaccli.closed_forms import closed_form
 from jaccli.errors import ShapeError, VariableError, quoted
 from jaccli.mathfns import without_distributions
 from jaccli.parse import Parsed, Variable
@@ -46,6 +47,24 @@ class Case:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Rows or columns that belong together: the components of one variable, or the functions of one entry.
+
+    `vector` is true for a whole vector (its components in order), false for a scalar variable,
+    a lone component chosen with --wrt, or a scalar function.
+    """
+
+    name: str
+    start: int
+    size: int
+    vector: bool
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
+
+
+@dataclass(frozen=True)
 class Structure:
     """What the matrix looks like: its kind, whether it is diagonal, how many entries are not zero."""
 
@@ -54,11 +73,15 @@ class Structure:
     nonzeros: int
     size: int
     zero_mask: tuple[tuple[bool, ...], ...]
-    closed_form: str | None = None
+    closed_form: str | None = None  # in vector notation: diag(x), I, x^T ... (jaccli.closed_forms)
+    closed_form_latex: str | None = None
+    blocks: tuple[str, ...] = ()  # the variable groups of a block_diagonal matrix
 
     @property
     def summary(self) -> str:
         words = self.kind.replace("_", " ")
+        if self.blocks:
+            words += f" ({', '.join(self.blocks)})"
         return f"{words}, {self.nonzeros} of {self.size} entries nonzero"
 
 
@@ -109,6 +132,8 @@ class Result:
     case: Case
     evaluations: tuple[Evaluation, ...] = ()
     order: int = 1  # of a derivative
+    row_groups: tuple[Group, ...] = ()  # the rows of each input entry (a Hessian: of each variable)
+    column_groups: tuple[Group, ...] = ()  # the columns of each variable named by --wrt (or declared)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -133,6 +158,31 @@ def columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[s
     return tuple(chosen)
 
 
+def column_groups(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[Group, ...]:
+    """The columns of `columns(variables, wrt)`, grouped by variable (a component named alone is its own group)."""
+    by_name = {v.name: v for v in variables}
+    chosen = [by_name[name] if name in by_name else Variable(name) for name in wrt] if wrt else list(variables)
+    groups: list[Group] = []
+    start = 0
+    for variable in chosen:
+        size = variable.size or 1
+        groups.append(Group(variable.name, start, size, variable.size is not None))
+        start += size
+    return tuple(groups)
+
+
+def _row_groups(parsed: Parsed) -> tuple[Group, ...]:
+    sizes = parsed.entry_sizes or (None,) * len(parsed.functions)
+    groups: list[Group] = []
+    start = 0
+    for size in sizes:
+        rows = size or 1
+        name = f"f_{start + 1}" if rows == 1 else f"f_{start + 1}..f_{start + rows}"
+        groups.append(Group(name, start, rows, size is not None))
+        start += rows
+    return tuple(groups)
+
+
 def _differentiate(expr: sp.Expr, symbol: sp.Symbol, order: int = 1) -> sp.Expr:
     if isinstance(expr, sp.Add) and len(expr.args) > 16:
         # Only the terms that contain the symbol: a gradient of a long sum stays linear in its length.
@@ -153,6 +203,13 @@ def _terms_by_symbol(expr: sp.Add) -> dict[sp.Basic, tuple[sp.Expr, ...]]:
     return {symbol: tuple(terms) for symbol, terms in index.items()}
 
 
+def _partials(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
+    """One row of first derivatives. A symbol that f does not contain gives a structural zero without
+    asking SymPy: w_1*x_1 by 200 components is 2 derivatives and 198 zeros, not 200 derivatives."""
+    free = expr.free_symbols
+    return [_differentiate(expr, s) if s in free else sp.S.Zero for s in symbols]
+
+
 def _case(kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol]) -> Case:
     rows = len(parsed.functions)
     scalar_function = rows == 1 and not parsed.vector_valued
@@ -167,25 +224,27 @@ def gradient(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "grad", "jac jacobian")
     symbols = columns(parsed.variables, wrt)
     _check_entries(1, len(symbols))
-    matrix = sp.ImmutableMatrix([[_differentiate(parsed.functions[0], s) for s in symbols]])
-    return _result(Kind.GRADIENT, parsed, symbols, ("f",), matrix)
+    entries = [_partials(parsed.functions[0], symbols)]
+    groups = column_groups(parsed.variables, wrt)
+    return _result(Kind.GRADIENT, parsed, symbols, ("f",), entries, _row_groups(parsed), groups)
 
 
 def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     symbols = columns(parsed.variables, wrt)
     _check_entries(len(parsed.functions), len(symbols))
-    matrix = sp.ImmutableMatrix([[_differentiate(f, s) for s in symbols] for f in parsed.functions])
-    return _result(Kind.JACOBIAN, parsed, symbols, _row_labels(parsed), matrix)
+    entries = [_partials(f, symbols) for f in parsed.functions]
+    groups = column_groups(parsed.variables, wrt)
+    return _result(Kind.JACOBIAN, parsed, symbols, _row_labels(parsed), entries, _row_groups(parsed), groups)
 
 
 def hessian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "hessian", "a Hessian per function")
     symbols = columns(parsed.variables, wrt)
     _check_entries(len(symbols), len(symbols))
-    first = [_differentiate(parsed.functions[0], s) for s in symbols]
-    matrix = sp.ImmutableMatrix([[_differentiate(g, s) for s in symbols] for g in first])
+    entries = [_partials(g, symbols) for g in _partials(parsed.functions[0], symbols)]
     labels = tuple(s.name for s in symbols)
-    return _result(Kind.HESSIAN, parsed, symbols, labels, matrix)
+    groups = column_groups(parsed.variables, wrt)
+    return _result(Kind.HESSIAN, parsed, symbols, labels, entries, groups, groups)
 
 
 def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result:
@@ -205,8 +264,9 @@ def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result
             names = ", ".join(s.name for s in all_symbols) or "none"
             raise VariableError(f"--var: '{quoted(var)}' is not a scalar variable or component (variables: {names})")
         (symbol,) = matches
-    matrix = sp.ImmutableMatrix([[_differentiate(f, symbol, order)] for f in parsed.functions])
-    result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), matrix)
+    entries = [[_differentiate(f, symbol, order) if symbol in f.free_symbols else sp.S.Zero] for f in parsed.functions]
+    groups = (Group(symbol.name, 0, 1, False),)
+    result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), entries, _row_groups(parsed), groups)
     return replace(result, order=order)
 
 
@@ -217,7 +277,10 @@ def _check_entries(rows: int, columns: int) -> None:
 
 def _one_scalar_function(parsed: Parsed, command: str, instead: str) -> None:
     if len(parsed.functions) != 1 or parsed.vector_valued:
-        raise ShapeError(f"{command} takes one scalar function, got {len(parsed.functions)} functions; use {instead}")
+        got = f"{len(parsed.functions)} functions"
+        if parsed.vector_valued:
+            got = f"an element-wise vector of {got} (reduce it with sum() or dot())"
+        raise ShapeError(f"{command} takes one scalar function, got {got}; use {instead}")
 
 
 def _row_labels(parsed: Parsed) -> tuple[str, ...]:
@@ -227,35 +290,58 @@ def _row_labels(parsed: Parsed) -> tuple[str, ...]:
 
 
 def _result(
-    kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol], rows: tuple[str, ...], matrix: sp.ImmutableMatrix
+    kind: Kind,
+    parsed: Parsed,
+    symbols: Sequence[sp.Symbol],
+    rows: tuple[str, ...],
+    entries: list[list[sp.Expr]],
+    row_groups: tuple[Group, ...],
+    column_groups: tuple[Group, ...],
 ) -> Result:
+    m, n = len(entries), len(symbols)
+    matrix = sp.ImmutableMatrix(m, n, [e for row in entries for e in row])
+    structure = detect_structure(matrix, row_groups, column_groups)
+    folded = closed_form(entries, row_groups, column_groups, parsed.variables)
+    if folded is not None:
+        structure = replace(structure, closed_form=folded.text, closed_form_latex=folded.latex)
     return Result(
         kind=kind,
         functions=parsed.texts,
         variables=tuple(s.name for s in symbols),
         rows=rows,
         matrix=matrix,
-        structure=detect_structure(matrix),
+        structure=structure,
         case=_case(kind, parsed, symbols),
+        row_groups=row_groups,
+        column_groups=column_groups,
     )
 
 
-def detect_structure(matrix: sp.ImmutableMatrix) -> Structure:
-    """Classify by structural zeros: entries that are identically 0 as computed (f_i free of theta_j)."""
+def detect_structure(
+    matrix: sp.ImmutableMatrix, row_groups: Sequence[Group] = (), column_groups: Sequence[Group] = ()
+) -> Structure:
+    """Classify by structural zeros: entries that are identically 0 as computed (f_i free of theta_j).
+
+    Works on the zero pattern and on comparisons of the diagonal entries, never on simplification,
+    so a 200x200 Jacobian costs a pass over its entries. Block diagonal means: as many row groups
+    (the functions of one entry) as column groups (the components of one variable), of matching
+    sizes, and every entry outside the blocks they pair up in order is zero.
+    """
     m, n = matrix.shape
-    mask = tuple(tuple(matrix[i, j] == 0 for j in range(n)) for i in range(m))
+    rows = matrix.tolist()
+    mask = tuple(tuple(e == 0 for e in row) for row in rows)
     nonzeros = sum(not z for row in mask for z in row)
     square = m == n
-    off_diagonal_zero = square and all(mask[i][j] for i in range(m) for j in range(n) if i != j)
+    off_diagonal_zero = square and all(z for i, row in enumerate(mask) for j, z in enumerate(row) if i != j)
 
-    def build(kind: str) -> Structure:
-        return Structure(kind, off_diagonal_zero, nonzeros, m * n, mask)
+    def build(kind: str, blocks: tuple[str, ...] = ()) -> Structure:
+        return Structure(kind, off_diagonal_zero, nonzeros, m * n, mask, blocks=blocks)
 
     if nonzeros == 0:
         return build("zero")
     if not square or n == 1:
         return build("sparse" if nonzeros * 2 <= m * n else "dense")
-    diagonal = [matrix[i, i] for i in range(n)]
+    diagonal = [rows[i][i] for i in range(n)]
     if off_diagonal_zero:
         if all(d == 1 for d in diagonal):
             return build("identity")
@@ -266,21 +352,51 @@ def detect_structure(matrix: sp.ImmutableMatrix) -> Structure:
         return build("lower_triangular")
     if all(mask[i][j] for i in range(n) for j in range(i)):
         return build("upper_triangular")
+    if _block_diagonal(mask, row_groups, column_groups):
+        return build("block_diagonal", tuple(g.name for g in column_groups))
     return build("sparse" if nonzeros * 2 <= m * n else "dense")
+
+
+def _block_diagonal(
+    mask: Sequence[Sequence[bool]], row_groups: Sequence[Group], column_groups: Sequence[Group]
+) -> bool:
+    if len(row_groups) < 2 or len(row_groups) != len(column_groups):
+        return False
+    if any(r.size != c.size for r, c in zip(row_groups, column_groups)):
+        return False
+    owner = [k for k, group in enumerate(column_groups) for _ in range(group.size)]
+    return all(
+        mask[i][j]
+        for k, rows in enumerate(row_groups)
+        for i in range(rows.start, rows.stop)
+        for j in range(len(owner))
+        if owner[j] != k
+    )
 
 
 def evaluate(result: Result, points: Sequence[Mapping[sp.Symbol, sp.Expr]]) -> Result:
     """The same result with its values at each point, exact where the point is exact."""
     evaluations = []
     for point in points:
-        cache: dict[sp.Basic, sp.Basic] = {}
-        values = tuple(
-            tuple(_defined(substitute(result.matrix[i, j], point, cache)) for j in range(result.shape[1]))
-            for i in range(result.shape[0])
-        )
+        values = _values_at(result.matrix.tolist(), point)
         named = tuple((s.name, v) for s, v in point.items())
         evaluations.append(Evaluation(named, values))
     return replace(result, evaluations=tuple(evaluations))
+
+
+def _values_at(
+    rows: Sequence[Sequence[sp.Basic]], point: Mapping[sp.Symbol, sp.Expr]
+) -> tuple[tuple[sp.Expr | None, ...], ...]:
+    cache: dict[sp.Basic, sp.Basic] = {}
+    checked: dict[sp.Basic, sp.Expr | None] = {}  # a large result repeats its values (0 above all)
+
+    def value_of(entry: sp.Basic) -> sp.Expr | None:
+        value = substitute(entry, point, cache)
+        if value not in checked:
+            checked[value] = _defined(value)
+        return checked[value]
+
+    return tuple(tuple(value_of(entry) for entry in row) for row in rows)
 
 
 def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[sp.Basic, sp.Basic]) -> sp.Basic:

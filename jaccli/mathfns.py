@@ -37,8 +37,10 @@ class sigmoid(sp.Function):  # noqa: N801 - the name users type and read
     def _eval_evalf(self, prec: int) -> sp.Expr:
         return self.rewrite(sp.exp)._eval_evalf(prec)
 
-    def _latex(self, printer: sp.printing.latex.LatexPrinter) -> str:
-        return rf"\sigma\left({printer._print(self.args[0])}\right)"
+    def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        # LaTeX's printer passes the exponent of a power (sigmoid(x)**2) to the base's own method.
+        body = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return body if exp is None else rf"{body}^{{{exp}}}"
 
 
 class softplus(sp.Function):  # noqa: N801

@@ -127,6 +127,9 @@ class Parsed:
     variables: tuple[Variable, ...]
     texts: tuple[str, ...]
     vector_valued: bool  # some input expression was element-wise over a vector
+    # One per input entry, in order: None for a scalar function, n for an element-wise vector of n
+    # functions. The rows of a Jacobian are grouped by these, to find blocks and closed forms.
+    entry_sizes: tuple[int | None, ...] = ()
 
 
 def natural_key(name: str) -> tuple[tuple[int, object], ...]:
@@ -550,6 +553,7 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
     """Parse one or more function texts (each may be a list) over declared or discovered variables."""
     namespace = _namespace(variables)
     functions: list[sp.Expr] = []
+    entry_sizes: list[int | None] = []
     vector_valued = False
     discovered: dict[str, sp.Symbol] = {}
     for text in texts:
@@ -560,6 +564,7 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
             value = builder.build(entry)
             items = value.items if isinstance(value, Vec) else (value,)
             vector_valued = vector_valued or isinstance(value, Vec)
+            entry_sizes.append(len(items) if isinstance(value, Vec) else None)
             for item in items:
                 # SymPy distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up.
                 limits.check_numbers(item, "the function")
@@ -570,7 +575,8 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
         variables = tuple(Variable(n) for n in sorted(discovered, key=natural_key))
     from jaccli.printing import to_text
 
-    return Parsed(tuple(functions), tuple(variables), tuple(to_text(f) for f in functions), vector_valued)
+    texts_out = tuple(to_text(f) for f in functions)
+    return Parsed(tuple(functions), tuple(variables), texts_out, vector_valued, tuple(entry_sizes))
 
 
 def parse_vars(text: str) -> tuple[Variable, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
@@ -27,12 +29,20 @@ class JacPrinter(StrPrinter):
     def _print_sign(self, expr: sp.Expr) -> str:
         return f"sign({self._print(expr.args[0])})"
 
+    # The vector notation of closed forms (jaccli.closed_forms): sum(x), dot(w, x).
+    def _print_VectorSum(self, expr: sp.Expr) -> str:
+        return f"sum({self._print(expr.args[0])})"
+
+    def _print_VectorDot(self, expr: sp.Expr) -> str:
+        return f"dot({', '.join(self._print(a) for a in expr.args)})"
+
 
 _PRINTER = JacPrinter()
 
 
-def to_text(expr: sp.Expr) -> str:
-    """The expression in jac's syntax."""
+@lru_cache(maxsize=4096)
+def to_text(expr: sp.Basic) -> str:
+    """The expression in jac's syntax (remembered: a large result repeats the same entries, 0 above all)."""
     return _PRINTER.doprint(expr)
 
 

@@ -14,6 +14,7 @@ from jaccli.cli.options import (
     COMMAND_SETTINGS,
     DEFAULT_TIMEOUT,
     At,
+    Explain,
     Format,
     FormatOpt,
     Json,
@@ -47,6 +48,7 @@ def _run(
     json_: bool,
     no_color: bool,
     timeout: float,
+    explain: bool = False,
     var: str | None = None,
     order: int = 1,
     points: str | None = None,
@@ -81,7 +83,7 @@ def _run(
         if points is not None:
             # Many points stream out chunk by chunk (they may not fit in memory as text): lines
             # already written are whole and right; an error or the timeout cuts the rest (exit 2).
-            _write_many(result, parsed.variables, many, chosen, color=not no_color)
+            _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
             return
         for evaluation in result.evaluations:
             for i, j in evaluation.undefined:
@@ -89,17 +91,19 @@ def _run(
                     f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
                     f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
                 )
-        render(result, chosen, output.stdout, color=not no_color)
+        render(result, chosen, output.stdout, color=not no_color, explain=explain)
 
 
-def _write_many(result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool) -> None:
+def _write_many(
+    result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool, explain: bool = False
+) -> None:
     """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
     from jaccli.points import chunks
     from jaccli.render import render
     from jaccli.render.points import write_points
 
     if fmt != "json":
-        render(result, fmt, sys.stdout, color=color)
+        render(result, fmt, sys.stdout, color=color, explain=explain)
     names = [s.name for v in variables for s in v.symbols]
     try:
         undefined = write_points(result, names, chunks(result, variables, many), fmt, sys.stdout)
@@ -127,6 +131,7 @@ def grad(
     json_: Json = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
@@ -143,6 +148,7 @@ def grad(
         no_color=no_color,
         timeout=timeout,
         points=points,
+        explain=explain,
     )
 
 
@@ -159,6 +165,7 @@ def jacobian(
     json_: Json = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
@@ -175,6 +182,7 @@ def jacobian(
         no_color=no_color,
         timeout=timeout,
         points=points,
+        explain=explain,
     )
 
 
@@ -192,6 +200,7 @@ def diff(
     json_: Json = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
 
@@ -207,6 +216,7 @@ def diff(
         json_=json_,
         no_color=no_color,
         timeout=timeout,
+        explain=explain,
         var=var,
         order=order,
         points=points,
@@ -224,6 +234,7 @@ def hessian(
     json_: Json = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
+    explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
@@ -240,4 +251,5 @@ def hessian(
         no_color=no_color,
         timeout=timeout,
         points=points,
+        explain=explain,
     )

@@ -59,6 +59,13 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Explain = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="Add a plain-language account: the shape case, why the matrix is diagonal, which way is downhill.",
+    ),
+]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 86_400.0

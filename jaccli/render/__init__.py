@@ -10,21 +10,24 @@ if TYPE_CHECKING:
 FORMATS = ("auto", "table", "plain", "json", "latex")
 
 
-def render(result: Result, fmt: str, out: TextIO, *, color: bool = True) -> None:
-    """Write the result in one format; `auto` has been resolved by the caller."""
+def render(result: Result, fmt: str, out: TextIO, *, color: bool = True, explain: bool = False) -> None:
+    """Write the result in one format; `auto` has been resolved by the caller.
+
+    With `explain`, the plain-language account of the result (jaccli.render.explain) comes too.
+    """
     if fmt == "json":
         from jaccli.render.as_json import write_json
 
-        write_json(result, out)
+        write_json(result, out, explain=explain)
     elif fmt == "latex":
         from jaccli.render.latex import write_latex
 
-        write_latex(result, out)
+        write_latex(result, out, explain=explain)
     elif fmt == "table":
         from jaccli.render.table import write_table
 
-        write_table(result, out, color=color)
+        write_table(result, out, color=color, explain=explain)
     else:
         from jaccli.render.plain import write_plain
 
-        write_plain(result, out)
+        write_plain(result, out, explain=explain)

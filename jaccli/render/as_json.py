@@ -11,16 +11,17 @@ from jaccli.printing import to_text
 SCHEMA = 1
 
 
-def result_object(result: Result, evaluation: Evaluation | None) -> dict[str, Any]:
+def result_object(result: Result, evaluation: Evaluation | None, *, explain: bool = False) -> dict[str, Any]:
     m, n = result.shape
     structure = result.structure
+    entries = result.matrix.tolist()
     data: dict[str, Any] = {
         "schema": SCHEMA,
         "kind": result.kind.value,
         "functions": list(result.functions),
         "variables": list(result.variables),
         "shape": [m, n],
-        "symbolic": [[to_text(result.matrix[i, j]) for j in range(n)] for i in range(m)],
+        "symbolic": [[to_text(e) for e in row] for row in entries],
         "structure": {
             "kind": structure.kind,
             "diagonal": structure.diagonal,
@@ -31,6 +32,12 @@ def result_object(result: Result, evaluation: Evaluation | None) -> dict[str, An
         "value": None,
         "exact": None,
     }
+    if structure.blocks:
+        data["structure"]["blocks"] = list(structure.blocks)
+    if explain:
+        from jaccli.render.explain import explanation
+
+        data["explanation"] = explanation(result, [] if evaluation is None else [evaluation])
     if evaluation is None:
         return data
     data["point"] = {name: to_text(value) for name, value in evaluation.point}
@@ -43,8 +50,8 @@ def result_object(result: Result, evaluation: Evaluation | None) -> dict[str, An
     return data
 
 
-def write_json(result: Result, out: TextIO) -> None:
+def write_json(result: Result, out: TextIO, *, explain: bool = False) -> None:
     """One object, or one object per line (JSON Lines) when there are several points."""
     evaluations: list[Evaluation | None] = list(result.evaluations) or [None]
     for evaluation in evaluations:
-        out.write(json.dumps(result_object(result, evaluation), ensure_ascii=False) + "\n")
+        out.write(json.dumps(result_object(result, evaluation, explain=explain), ensure_ascii=False) + "\n")

@@ -1,13 +1,67 @@
-"""The words shared by the table and plain renderers: names, the case line, the point lines."""
+"""The words shared by the table and plain renderers: names, the case line, the point lines.
+
+A large result is summarised on the terminal: a matrix with more than SUMMARY_ABOVE rows or
+columns shows only its top-left CORNER x CORNER entries with an ellipsis, and long lists of
+functions, point values and vectors are cut the same way. JSON always carries everything.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sympy as sp
 
 from jaccli.core import Evaluation, Kind, Result
 from jaccli.printing import to_text
+
+SUMMARY_ABOVE = 12  # rows or columns beyond which the terminal shows a corner of the matrix
+CORNER = 5  # rows and columns of that corner
+LONG_TEXT = 100  # characters of a function shown when the result is summarised
+LONG_CELL = 40  # characters of an entry shown in the corner of a summarised matrix
+ELLIPSIS = "…"
+VERTICAL_ELLIPSIS = "⋮"
+
+
+@dataclass(frozen=True)
+class View:
+    """Which rows and columns the terminal shows; all of them unless the result is large."""
+
+    rows: range
+    columns: range
+    more_rows: bool
+    more_columns: bool
+
+    @property
+    def summarised(self) -> bool:
+        return self.more_rows or self.more_columns
+
+
+def view(result: Result) -> View:
+    m, n = result.shape
+    more_rows, more_columns = m > SUMMARY_ABOVE, n > SUMMARY_ABOVE
+    return View(range(CORNER if more_rows else m), range(CORNER if more_columns else n), more_rows, more_columns)
+
+
+def summary_note(result: Result, shown: View) -> str:
+    m, n = result.shape
+    return (
+        f"showing the top-left {len(shown.rows)}x{len(shown.columns)} corner of the {m}x{n} matrix "
+        "(--json gives all of it)"
+    )
+
+
+def shortened(items: Sequence[str]) -> list[str]:
+    """The items, or the first CORNER of them, an ellipsis and the last one when there are many."""
+    if len(items) <= SUMMARY_ABOVE:
+        return list(items)
+    return [*items[:CORNER], ELLIPSIS, items[-1]]
+
+
+def closed_form_line(result: Result) -> str | None:
+    """e.g. `closed form: J = diag(x)` (vector notation), when the result folds into one."""
+    closed = result.structure.closed_form
+    return None if closed is None else f"closed form: {matrix_name(result)} = {closed}"
 
 
 def matrix_name(result: Result) -> str:
@@ -45,21 +99,35 @@ def layout_note(result: Result) -> str:
 
 
 def function_lines(result: Result) -> list[str]:
-    if len(result.functions) == 1:
-        return [f"f = {result.functions[0]}"]
-    return [f"f_{i} = {text}" for i, text in enumerate(result.functions, 1)]
+    functions = result.functions
+    if view(result).summarised:  # a sum over 200 components is one very long line
+        functions = tuple(t if len(t) <= LONG_TEXT else f"{t[:LONG_TEXT]} {ELLIPSIS}" for t in functions)
+    if len(functions) == 1:
+        return [f"f = {functions[0]}"]
+    lines = [f"f_{i} = {text}" for i, text in enumerate(functions, 1)]
+    if len(lines) > SUMMARY_ABOVE:
+        return [*lines[:CORNER], f"{ELLIPSIS} ({len(lines)} functions)", lines[-1]]
+    return lines
 
 
 def entry_text(value: sp.Expr | None) -> str:
     return "undefined" if value is None else to_text(value)
 
 
+def cell_text(value: sp.Expr | None, shown: View) -> str:
+    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
+    text = entry_text(value)
+    if shown.summarised and len(text) > LONG_CELL:
+        return f"{text[:LONG_CELL]} {ELLIPSIS}"
+    return text
+
+
 def point_text(evaluation: Evaluation) -> str:
-    return ", ".join(f"{name} = {to_text(value)}" for name, value in evaluation.point)
+    return ", ".join(shortened([f"{name} = {to_text(value)}" for name, value in evaluation.point]))
 
 
 def vector_text(values: Sequence[sp.Expr | None]) -> str:
-    return "(" + ", ".join(entry_text(v) for v in values) + ")"
+    return "(" + ", ".join(shortened([entry_text(v) for v in values])) + ")"
 
 
 def approximately(value: sp.Expr) -> str:
@@ -77,7 +145,7 @@ def gradient_lines(evaluation: Evaluation) -> list[str]:
     lines.append(f"descent direction -∇f = {vector_text(evaluation.descent_direction)}")
     unit = evaluation.unit_descent
     if unit is not None:
-        lines.append("unit descent direction -∇f/|∇f| = (" + ", ".join(f"{u:.6g}" for u in unit) + ")")
+        lines.append("unit descent direction -∇f/|∇f| = (" + ", ".join(shortened([f"{u:.6g}" for u in unit])) + ")")
     elif norm is not None:
         lines.append("∇f = 0 here: a critical point, no descent direction")
     return lines

@@ -1,4 +1,4 @@
-"""A bmatrix a student can paste into a write-up."""
+"""A bmatrix a student can paste into a write-up, after the closed form when there is one."""
 
 from __future__ import annotations
 
@@ -17,16 +17,20 @@ def bmatrix(rows: Sequence[Sequence[sp.Expr | None]]) -> str:
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
-def write_latex(result: Result, out: TextIO) -> None:
+def write_latex(result: Result, out: TextIO, *, explain: bool = False) -> None:
     name = _NAMES.get(result.kind)
     if name is None:
         variable = sp.latex(sp.Symbol(result.variables[0]))
         k = "" if result.order == 1 else f"^{{{result.order}}}"
         name = rf"\frac{{d{k} f}}{{d {variable}{k}}}"
-    m, n = result.shape
-    symbolic = [[result.matrix[i, j] for j in range(n)] for i in range(m)]
-    lines = [f"{name} = {bmatrix(symbolic)}"]
+    closed = result.structure.closed_form_latex
+    equals = f"{name} = " + (f"{closed} = " if closed else "")
+    lines = [f"{equals}{bmatrix(result.matrix.tolist())}"]
     for evaluation in result.evaluations:
         at = ", ".join(sp.latex(v) for _, v in evaluation.point)
         lines.append(rf"{name}\big|_{{({at})}} = {bmatrix(evaluation.values)}")
+    if explain:
+        from jaccli.render.explain import explanation
+
+        lines += [f"% {line}" for line in explanation(result)]
     out.write("\n".join(lines) + "\n")

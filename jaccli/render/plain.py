@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+import sympy as sp
+
 from jaccli.core import Kind, Result
-from jaccli.printing import to_text
 from jaccli.render import facts
 
 
@@ -17,17 +18,41 @@ def grid(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> li
     return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
 
 
-def write_plain(result: Result, out: TextIO) -> None:
+def shown_grid(result: Result, shown: facts.View, cells: Sequence[Sequence[sp.Expr | None]]) -> list[str]:
+    """The grid of the rows and columns in view, with an ellipsis where some are left out."""
+
+    def cell(i: int, j: int) -> str:
+        return facts.cell_text(cells[i][j], shown)
+
+    header = [result.variables[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
+    rows = []
+    for i in shown.rows:
+        line = [cell(i, j) for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
+        rows.append((result.rows[i], line))
+    if shown.more_rows:
+        rows.append((facts.VERTICAL_ELLIPSIS, [facts.VERTICAL_ELLIPSIS] * len(header)))
+    return grid(header, rows)
+
+
+def write_plain(result: Result, out: TextIO, *, explain: bool = False) -> None:
     name = facts.matrix_name(result)
-    lines = [facts.case_line(result), *facts.function_lines(result), f"{name} ({facts.layout_note(result)}):"]
-    symbolic = [to_text(result.matrix[i, j]) for i in range(result.shape[0]) for j in range(result.shape[1])]
-    n = result.shape[1]
-    lines += grid(result.variables, [(label, symbolic[i * n : (i + 1) * n]) for i, label in enumerate(result.rows)])
+    shown = facts.view(result)
+    lines = [facts.case_line(result), *facts.function_lines(result)]
+    closed = facts.closed_form_line(result)
+    if closed:
+        lines.append(closed)
+    lines.append(f"{name} ({facts.layout_note(result)}):")
+    if shown.summarised:
+        lines.append(facts.summary_note(result, shown))
+    lines += shown_grid(result, shown, result.matrix.tolist())
     lines.append(f"structure: {result.structure.summary}")
     for evaluation in result.evaluations:
         lines.append(f"at {facts.point_text(evaluation)}:")
-        rows = [(label, [facts.entry_text(v) for v in row]) for label, row in zip(result.rows, evaluation.values)]
-        lines += grid(result.variables, rows)
+        lines += shown_grid(result, shown, evaluation.values)
         if result.kind is Kind.GRADIENT:
             lines += facts.gradient_lines(evaluation)
+    if explain:
+        from jaccli.render.explain import explanation
+
+        lines += ["", "what this means:", *(f"  {line}" for line in explanation(result))]
     out.write("\n".join(lines) + "\n")

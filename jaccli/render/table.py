@@ -18,31 +18,45 @@ ZERO = "dim"
 
 
 def _matrix_table(result: Result, cells: Sequence[Sequence[sp.Expr | None]]) -> Table:
+    """The rows and columns in view (all of a small result, a corner of a large one)."""
+    shown = facts.view(result)
     table = Table(header_style="bold")
     table.add_column("", style="bold")
-    for name in result.variables:
-        table.add_column(name, justify="center")
+    for j in shown.columns:
+        table.add_column(result.variables[j], justify="center")
+    if shown.more_columns:
+        table.add_column(facts.ELLIPSIS, justify="center")
     mask = result.structure.zero_mask
     square = result.shape[0] == result.shape[1] and result.shape[0] > 1
-    for i, (label, row) in enumerate(zip(result.rows, cells)):
+    for i in shown.rows:
         rendered = []
-        for j, value in enumerate(row):
+        for j in shown.columns:
             style = ZERO if mask[i][j] else DIAGONAL if square and i == j else ""
-            rendered.append(Text(facts.entry_text(value), style=style))
-        table.add_row(label, *rendered)
+            rendered.append(Text(facts.cell_text(cells[i][j], shown), style=style))
+        if shown.more_columns:
+            rendered.append(Text(facts.ELLIPSIS, style=ZERO))
+        table.add_row(result.rows[i], *rendered)
+    if shown.more_rows:
+        width = len(shown.columns) + (1 if shown.more_columns else 0)
+        table.add_row(facts.VERTICAL_ELLIPSIS, *(Text(facts.VERTICAL_ELLIPSIS, style=ZERO) for _ in range(width)))
     return table
 
 
-def write_table(result: Result, out: TextIO, *, color: bool = True) -> None:
+def write_table(result: Result, out: TextIO, *, color: bool = True, explain: bool = False) -> None:
     console = Console(file=out, no_color=not color, highlight=False, soft_wrap=True)
     name = facts.matrix_name(result)
+    shown = facts.view(result)
     console.print(Text(facts.case_line(result), style="bold"))
     for line in facts.function_lines(result):
         console.print(line)
-    symbolic = [[result.matrix[i, j] for j in range(result.shape[1])] for i in range(result.shape[0])]
+    closed = facts.closed_form_line(result)
+    if closed:
+        console.print(Text(closed, style="bold"))
     console.print(Text(facts.layout_note(result), style="dim"))
     console.print(Text(name, style="bold"))
-    console.print(_matrix_table(result, symbolic))
+    if shown.summarised:
+        console.print(Text(facts.summary_note(result, shown), style="dim"))
+    console.print(_matrix_table(result, result.matrix.tolist()))
     square = result.shape[0] == result.shape[1] > 1
     marks = "bold cyan: diagonal, dim: structurally zero" if square else "dim: structurally zero"
     console.print(Text(f"structure: {result.structure.summary}", style="bold"), Text(f"({marks})", style="dim"))
@@ -53,3 +67,10 @@ def write_table(result: Result, out: TextIO, *, color: bool = True) -> None:
         if result.kind is Kind.GRADIENT:
             for line in facts.gradient_lines(evaluation):
                 console.print(line)
+    if explain:
+        from jaccli.render.explain import explanation
+
+        console.print()
+        console.print(Text("what this means:", style="bold"))
+        for line in explanation(result):
+            console.print(Text(f"  {line}"))
