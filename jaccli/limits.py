@@ -39,7 +39,7 @@ NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes
 FUNCTIONS = Limit("functions", 1_000, "functions in one command")
 VECTOR_SIZE = Limit("vector_size", 1_000, "components of one vector variable")
 VARIABLES = Limit("variables", 1_000, "variables, vector components counted")
-MATRIX_ENTRIES = Limit("matrix_entries", 10_000, "entries in one result")
+MATRIX_ENTRIES = Limit("matrix_entries", 100_000, "entries in one result")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
 
 ALL_LIMITS = (

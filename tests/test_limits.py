@@ -80,7 +80,7 @@ def test_exact_values_stay_within_the_digit_limit_and_print():
 
 
 def test_matrix_size_is_refused_before_differentiating():
-    parsed = parse.parse_functions(["sum(w)"], parse.parse_vars("w:101"))
+    parsed = parse.parse_functions(["sum(w)"], parse.parse_vars("w:317"))
     with pytest.raises(LimitError, match="matrix_entries"):
         core.hessian(parsed)
 
