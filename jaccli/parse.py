@@ -20,7 +20,16 @@ from typing import TypeAlias
 import sympy as sp
 
 from jaccli import limits
-from jaccli.errors import ArityError, DomainError, ParseError, PointError, UnknownNameError, VariableError
+from jaccli.errors import (
+    ArityError,
+    DomainError,
+    LimitError,
+    ParseError,
+    PointError,
+    UnknownNameError,
+    VariableError,
+    quoted,
+)
 from jaccli.mathfns import FUNCTIONS, Builder
 
 _TOKEN = re.compile(
@@ -52,14 +61,19 @@ RESERVED = {
 }
 del RESERVED["j"]
 _HINTS = {
+    "\x00": "NUL is never part of an expression",
     "\u2212": "use '-'",
     "\u00d7": "use '*'",
     "\u00b7": "use '*'",
     "\u00f7": "use '/'",
     "\u00b2": "write **2",
     "\u00b3": "write **3",
-    "\ufeff": "a byte-order mark",
-    "\u200b": "a zero-width space",
+    "\ufeff": "a byte-order mark; delete it",
+    "\u200b": "an invisible character; delete it",
+    "\u200c": "an invisible character; delete it",
+    "\u200d": "an invisible character; delete it",
+    "\u2060": "an invisible character; delete it",
+    "\u00a0": "a no-break space; use a plain space",
     "'": "strings are not expressions",
     '"': "strings are not expressions",
     ".": "attribute access is not allowed",
@@ -123,28 +137,43 @@ def natural_key(name: str) -> tuple[tuple[int, object], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"([0-9]+)", name) if p)
 
 
-def _describe(char: str) -> str:
+def _describe(char: str) -> tuple[str, str | None]:
+    """The message and the hint for a character jac does not accept."""
+    if "\udc80" <= char <= "\udcff":
+        # Python hands bytes that are not UTF-8 over as lone surrogates (surrogateescape).
+        return f"invalid UTF-8 (the byte 0x{ord(char) - 0xDC00:02X})", None
     if char == "\x00":
-        return "a NUL character"
+        return "a NUL character", _HINTS[char]
     name = unicodedata.name(char, "")
     code = f"U+{ord(char):04X}"
-    shown = repr(char) if char.isprintable() else code
+    if not char.isprintable() or ord(char) > 127:
+        shown = f"{code} {name}".strip()
+        if char.isprintable():
+            shown = f"'{char}' ({shown})"
+    else:
+        shown = repr(char)
     hint = _HINTS.get(char)
-    text = f"unexpected character {shown}" + (f" ({code} {name})" if ord(char) > 127 and name else "")
-    return f"{text}: {hint}" if hint else text
+    if hint is None and ord(char) > 127 and unicodedata.category(char).startswith("L"):
+        hint = "only ASCII letters are allowed in names"
+    return f"unexpected character {shown}", hint
 
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > limits.INPUT_CHARS.value:
-        raise limits.refuse(limits.INPUT_CHARS, f"input of {len(text):,} characters")
+        raise limits.refuse(limits.INPUT_CHARS, f"an input of {len(text):,} characters")
     tokens: list[Token] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise ParseError(_describe(text[position]), position + 1)
+            message, hint = _describe(text[position])
+            raise ParseError(message, position + 1, hint=hint)
         kind = match.lastgroup
         assert kind is not None
+        if kind == "name" and match.end() - position > limits.NAME_CHARS.value:
+            raise limits.refuse(
+                limits.NAME_CHARS, f"a name of {match.end() - position:,} characters at column {position + 1}"
+            )
         if kind != "ws":
             tokens.append(Token(kind, match.group(), position + 1))
         position = match.end()
@@ -175,7 +204,8 @@ def _check_brackets(tokens: Sequence[Token]) -> None:
         entry_tokens += 1
         if entry_tokens > limits.FUNCTION_TOKENS.value:
             raise limits.refuse(
-                limits.FUNCTION_TOKENS, f"more than {limits.FUNCTION_TOKENS.value:,} tokens in one entry"
+                limits.FUNCTION_TOKENS,
+                f"a function longer than {limits.FUNCTION_TOKENS.value:,} tokens (at column {token.column})",
             )
     if stack:
         raise ParseError(f"'{stack[-1].text}' is never closed", stack[-1].column)
@@ -243,7 +273,7 @@ def _exact_number(token: Token) -> sp.Rational:
     if digits > limits.LITERAL_DIGITS.value:
         raise limits.refuse(limits.LITERAL_DIGITS, f"a number literal with {digits:,} digits at column {token.column}")
     if exponent and abs(int(exponent)) > limits.LITERAL_EXPONENT.value:
-        raise limits.refuse(limits.LITERAL_EXPONENT, f"the exponent {exponent} at column {token.column}")
+        raise limits.refuse(limits.LITERAL_EXPONENT, f"the literal exponent e{int(exponent)} at column {token.column}")
     # Decimal text becomes an exact rational: 0.1 is 1/10, so results stay exact.
     whole, _, fraction = mantissa.partition(".")
     value = sp.Rational(int(whole or "0") * 10 ** len(fraction) + int(fraction or "0"), 10 ** len(fraction))
@@ -252,6 +282,8 @@ def _exact_number(token: Token) -> sp.Rational:
     return value
 
 
+# Functions whose value grows like exp of the argument: their size is checked before SymPy builds them.
+_EXPONENTIAL = {"exp": sp.exp, "sinh": sp.sinh, "cosh": sp.cosh}
 _ADD_OPS = (ast.Add, ast.Sub)
 _MUL_OPS = (ast.Mult, ast.Div)
 
@@ -265,15 +297,22 @@ def _family(node: ast.AST) -> type | None:
     return None
 
 
-def _check_depth(root: ast.AST) -> None:
-    """Nesting depth of the tree, where a chain a+b+c or a*b/c counts once."""
+def _check_depth(root: ast.AST, source: _Source) -> None:
+    """Nesting depth of the operations in the tree (calls, operators, signs); names and numbers do
+    not count, and a chain a+b+c or a*b/c counts once. Iterative: the tree may be deep."""
     stack: list[tuple[ast.AST, int, type | None]] = [(root, 0, None)]
     while stack:
         node, depth, chain = stack.pop()
+        if isinstance(node, (ast.expr_context, ast.Name, ast.Constant)):
+            continue
+        if isinstance(node, (ast.Tuple, ast.List)):  # the list of functions is not an operation
+            stack.extend((child, depth, None) for child in node.elts)
+            continue
         family = _family(node)
         here = depth if family is not None and family is chain else depth + 1
         if here > limits.NESTING_DEPTH.value:
-            raise limits.refuse(limits.NESTING_DEPTH, f"expression nested more than {limits.NESTING_DEPTH.value} deep")
+            column = source.column(getattr(node, "col_offset", 0))
+            raise limits.refuse(limits.NESTING_DEPTH, f"operations nested {here} deep at column {column}")
         if isinstance(node, ast.BinOp):
             stack.append((node.left, here, family))
             stack.append((node.right, here, None))
@@ -336,7 +375,12 @@ class _Builder:
                 value = self._lift(partial(self._reciprocal, node=operand), [value], operand)
             values.append(value)
         combine = sp.Add if family is ast.Add else sp.Mul
-        return self._lift(lambda a: combine(*a), values, node)
+
+        def combined(args: list[sp.Expr]) -> sp.Expr:
+            limits.check_build(combine, args)
+            return combine(*args)
+
+        return self._lift(combined, values, node)
 
     def _reciprocal(self, args: list[sp.Expr], node: ast.AST) -> sp.Expr:
         (value,) = args
@@ -411,13 +455,14 @@ class _Builder:
         count = len(node.args)
         if count < fewest or (most is not None and count > most):
             expected = str(fewest) if fewest == most else f"{fewest} to {most}" if most else f"at least {fewest}"
-            raise self.fail(
-                f"{name}() takes {expected} argument{'s' if expected != '1' else ''}, got {count}", node, ArityError
-            )
+            plural = "" if (most or fewest) == 1 else "s"
+            raise self.fail(f"{name}() takes {expected} argument{plural}, got {count}", node, ArityError)
         args = [self.build(a) for a in node.args]
-        return self._lift(lambda a: self._apply(builder, a, node), args, node)
+        return self._lift(lambda a: self._apply(name, builder, a, node), args, node)
 
-    def _apply(self, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
+    def _apply(self, name: str, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
+        if name in _EXPONENTIAL:
+            limits.check_build(_EXPONENTIAL[name], args, f"{name}({limits.brief(args[0])})")
         try:
             result = builder(args)
         except (TypeError, ValueError):  # max(x, acos(2)): SymPy cannot order a complex constant
@@ -480,7 +525,7 @@ def _parse_tokens(tokens: Sequence[Token]) -> tuple[ast.expr, _Source]:
         raise ParseError("invalid syntax", source.column((error.offset or 1) - 1)) from None
     except (RecursionError, MemoryError):
         raise limits.refuse(limits.NESTING_DEPTH, "expression nested too deeply") from None
-    _check_depth(tree.body)
+    _check_depth(tree.body, source)
     return tree.body, source
 
 
@@ -517,15 +562,15 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
         builder.discovered = discovered
         for entry in _entries(body):
             value = builder.build(entry)
-            if isinstance(value, Vec):
-                vector_valued = True
-                functions.extend(value.items)
-                entry_sizes.append(len(value.items))
-            else:
-                functions.append(value)
-                entry_sizes.append(None)
-        if len(functions) > limits.FUNCTIONS.value:
-            raise limits.refuse(limits.FUNCTIONS, f"{len(functions):,} functions")
+            items = value.items if isinstance(value, Vec) else (value,)
+            vector_valued = vector_valued or isinstance(value, Vec)
+            entry_sizes.append(len(items) if isinstance(value, Vec) else None)
+            for item in items:
+                # SymPy distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up.
+                limits.check_numbers(item, "the function")
+                functions.append(item)
+        limits.check_count(limits.FUNCTIONS, len(functions), f"{len(functions):,} functions")
+        limits.check_count(limits.VARIABLES, len(discovered), f"{len(discovered):,} variables")
     if variables is None:
         variables = tuple(Variable(n) for n in sorted(discovered, key=natural_key))
     from jaccli.printing import to_text
@@ -536,6 +581,7 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
 
 def parse_vars(text: str) -> tuple[Variable, ...]:
     """`x,y` or `w:3,x:3,b`."""
+    limits.check_count(limits.INPUT_CHARS, len(text), f"--vars of {len(text):,} characters")
     variables: list[Variable] = []
     seen: set[str] = set()
     for part in text.split(","):
@@ -543,14 +589,17 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
         name, colon, size_text = part.partition(":")
         name = name.strip()
         if not NAME.match(name):
-            raise VariableError(f"--vars: '{part}' is not a variable name (a letter, then letters, digits or _)")
+            raise VariableError(
+                f"--vars: '{quoted(part)}' is not a variable name (a letter, then letters, digits or _)"
+            )
         if name in FUNCTIONS or name in REDUCERS or name in RESERVED:
             raise VariableError(f"--vars: '{name}' is the name of a function or a reserved name")
         size: int | None = None
         if colon:
             if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
                 raise VariableError(
-                    f"--vars: '{part}': a vector size is a whole number from 1 to {limits.VECTOR_SIZE.value:,}"
+                    f"--vars: '{quoted(part)}': a vector size is a whole number from 1 to "
+                    f"{limits.VECTOR_SIZE.value:,} (the limit {limits.VECTOR_SIZE.name})"
                 )
             size = int(size_text)
         variable = Variable(name, size)
@@ -559,6 +608,7 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
                 raise VariableError(f"--vars: '{component}' is declared twice")
             seen.add(component)
         variables.append(variable)
+        limits.check_count(limits.VARIABLES, len(seen), f"--vars declares {len(seen):,} variables")
     return tuple(variables)
 
 
@@ -568,12 +618,12 @@ def parse_constant(text: str, what: str = "value") -> sp.Expr:
         body, source = _parse_tree(text)
         value = _Builder(source, dict(CONSTANTS), discover=False).build(body)
     except (UnknownNameError, DomainError) as error:
-        raise PointError(f"{what} '{text}' is not a finite real number ({error})") from None
-    except ParseError as error:
-        raise PointError(f"{what} '{text}': {error}") from None
+        raise PointError(f"{what} '{quoted(text)}' is not a finite real number ({error})") from None
+    except (ParseError, LimitError) as error:
+        raise PointError(f"{what} '{quoted(text)}': {error}") from None
     if isinstance(value, Vec):
-        raise PointError(f"{what} '{text}' is not a number")
-    return check_finite_real(value, f"{what} '{text}'")
+        raise PointError(f"{what} '{quoted(text)}' is not a number")
+    return check_finite_real(value, f"{what} '{quoted(text)}'")
 
 
 def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
@@ -585,6 +635,7 @@ def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
 
 def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.Expr]:
     """`5,-5` (all components in order) or `x=5,y=-5` / `w=[1,2,3]` (by name)."""
+    limits.check_count(limits.INPUT_CHARS, len(text), f"a point of {len(text):,} characters")
     parts = split_top_level(text)
     symbols = [s for v in variables for s in v.symbols]
     if any("=" in p for p in parts):
@@ -592,7 +643,7 @@ def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.
     if len(parts) != len(symbols):
         names = ", ".join(s.name for s in symbols)
         plural = "s" if len(symbols) != 1 else ""
-        raise PointError(f"--at '{text}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
+        raise PointError(f"--at '{quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
     return {s: parse_constant(p, f"point value for {s.name}") for s, p in zip(symbols, parts)}
 
 
@@ -603,10 +654,10 @@ def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp
         name, equals, value_text = part.partition("=")
         name = name.strip()
         if not equals:
-            raise PointError(f"--at: '{part}' mixes positional and named values; write name=value")
+            raise PointError(f"--at: '{quoted(part)}' mixes positional and named values; write name=value")
         variable = by_name.get(name)
         if variable is None:
-            raise PointError(f"--at: unknown variable '{name}' (variables: {', '.join(by_name) or 'none'})")
+            raise PointError(f"--at: unknown variable '{quoted(name)}' (variables: {', '.join(by_name) or 'none'})")
         if variable.symbols[0] in point:
             raise PointError(f"--at: '{name}' is given twice")
         if variable.size is None:
@@ -643,7 +694,7 @@ def split_top_level(text: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     if any(not p.strip() for p in parts):
-        raise PointError(f"--at '{text}': an empty value")
+        raise PointError(f"--at '{quoted(text)}': an empty value")
     return parts
 
 

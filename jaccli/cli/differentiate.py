@@ -12,6 +12,7 @@ import typer
 from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
+    DEFAULT_TIMEOUT,
     At,
     Explain,
     Format,
@@ -20,12 +21,13 @@ from jaccli.cli.options import (
     NoColor,
     Plot,
     Points,
+    Timeout,
     Vars,
     Wrt,
+    command,
     output_format,
     read_point_file,
     read_texts,
-    user_errors,
 )
 from jaccli.errors import JacError
 
@@ -46,6 +48,7 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    timeout: float,
     explain: bool = False,
     var: str | None = None,
     order: int = 1,
@@ -53,9 +56,9 @@ def _run(
     direction: str | None = None,
     plot: str | None = None,
 ) -> None:
-    """Parse, compute, evaluate, render: the path every command shares."""
+    """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
     chosen = output_format(fmt, json_)
-    with user_errors():
+    with command(timeout) as output:
         from jaccli import core, parse
         from jaccli.cli import optimise
         from jaccli.render import render
@@ -89,17 +92,18 @@ def _run(
             if at_points:
                 result = core.evaluate(result, at_points)
             result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
-    if points is not None:
-        _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
-        return
-    for evaluation in result.evaluations:
-        for i, j in evaluation.undefined:
-            typer.echo(
-                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
-                err=True,
-            )
-    render(result, chosen, sys.stdout, color=not no_color, explain=explain)
+        if points is not None:
+            # Many points stream out chunk by chunk (they may not fit in memory as text): lines
+            # already written are whole and right; an error or the timeout cuts the rest (exit 2).
+            _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
+            return
+        for evaluation in result.evaluations:
+            for i, j in evaluation.undefined:
+                output.warn(
+                    f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                    f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
+                )
+        render(result, chosen, output.stdout, color=not no_color, explain=explain)
 
 
 def _write_many(
@@ -148,6 +152,7 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
@@ -163,6 +168,7 @@ def grad(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         direction=direction,
         plot=plot,
@@ -182,6 +188,7 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
@@ -197,6 +204,7 @@ def jacobian(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         explain=explain,
     )
@@ -215,6 +223,7 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
@@ -230,6 +239,7 @@ def diff(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         explain=explain,
         var=var,
         order=order,
@@ -247,6 +257,7 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
@@ -262,6 +273,7 @@ def hessian(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         explain=explain,
     )
