@@ -29,7 +29,7 @@ class Limit:
     what: str
 
 
-INPUT_CHARS = Limit("input_chars", 100_000, "characters in one argument, standard input or point")
+INPUT_CHARS = Limit("input_chars", 1_000_000, "characters in one argument, standard input or point")
 NAME_CHARS = Limit("name_chars", 100, "characters in one name")
 FUNCTION_TOKENS = Limit("function_tokens", 2_000, "numbers, names and operators in one function")
 NESTING_DEPTH = Limit("nesting_depth", 100, "brackets, calls and operators inside each other")
@@ -38,7 +38,7 @@ LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "the exponent of a literal l
 NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes")
 FUNCTIONS = Limit("functions", 1_000, "functions in one command")
 VECTOR_SIZE = Limit("vector_size", 1_000, "components of one vector variable")
-VARIABLES = Limit("variables", 1_000, "variables, vector components counted")
+VARIABLES = Limit("variables", 20_000, "variables, vector components counted")
 MATRIX_ENTRIES = Limit("matrix_entries", 100_000, "entries in one result")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
 DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
