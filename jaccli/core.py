@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from jaccli import limits
 from jaccli.closed_forms import closed_form
-from jaccli.errors import ShapeError, VariableError
+from jaccli.errors import ShapeError, VariableError, quoted
 from jaccli.mathfns import without_distributions
 from jaccli.parse import Parsed, Variable
 
@@ -155,7 +156,7 @@ def columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[s
     for name in wrt:
         if name not in by_name:
             known = ", ".join(v.name for v in variables) or "none"
-            raise VariableError(f"--wrt: '{name}' is not a variable (variables: {known})")
+            raise VariableError(f"--wrt: '{quoted(name)}' is not a variable (variables: {known})")
         for symbol in by_name[name]:
             if symbol in chosen:
                 raise VariableError(f"--wrt: '{symbol.name}' is named twice")
@@ -189,7 +190,23 @@ def _row_groups(parsed: Parsed) -> tuple[Group, ...]:
 
 
 def _differentiate(expr: sp.Expr, symbol: sp.Symbol, order: int = 1) -> sp.Expr:
-    return without_distributions(sp.diff(expr, symbol, order))
+    if isinstance(expr, sp.Add) and len(expr.args) > 16:
+        # Only the terms that contain the symbol: a gradient of a long sum stays linear in its length.
+        terms = _terms_by_symbol(expr).get(symbol, ())
+        result = sp.Add(*(sp.diff(t, symbol, order) for t in terms))
+    else:
+        result = sp.diff(expr, symbol, order)
+    limits.check_numbers(result, f"the derivative by {symbol.name}")
+    return without_distributions(result)
+
+
+@lru_cache(maxsize=16)
+def _terms_by_symbol(expr: sp.Add) -> dict[sp.Basic, tuple[sp.Expr, ...]]:
+    index: dict[sp.Basic, list[sp.Expr]] = {}
+    for term in expr.args:
+        for symbol in term.free_symbols:
+            index.setdefault(symbol, []).append(term)
+    return {symbol: tuple(terms) for symbol, terms in index.items()}
 
 
 def _partials(expr: sp.Expr, symbols: Sequence[sp.Symbol]) -> list[sp.Expr]:
@@ -212,6 +229,7 @@ def _case(kind: Kind, parsed: Parsed, symbols: Sequence[sp.Symbol]) -> Case:
 def gradient(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "grad", "jac jacobian")
     symbols = columns(parsed.variables, wrt)
+    _check_entries(1, len(symbols))
     entries = [_partials(parsed.functions[0], symbols)]
     groups = column_groups(parsed.variables, wrt)
     return _result(Kind.GRADIENT, parsed, symbols, ("f",), entries, _row_groups(parsed), groups)
@@ -219,6 +237,7 @@ def gradient(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
 
 def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     symbols = columns(parsed.variables, wrt)
+    _check_entries(len(parsed.functions), len(symbols))
     entries = [_partials(f, symbols) for f in parsed.functions]
     groups = column_groups(parsed.variables, wrt)
     return _result(Kind.JACOBIAN, parsed, symbols, _row_labels(parsed), entries, _row_groups(parsed), groups)
@@ -227,6 +246,7 @@ def jacobian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
 def hessian(parsed: Parsed, wrt: Sequence[str] | None = None) -> Result:
     _one_scalar_function(parsed, "hessian", "a Hessian per function")
     symbols = columns(parsed.variables, wrt)
+    _check_entries(len(symbols), len(symbols))
     entries = [_partials(g, symbols) for g in _partials(parsed.functions[0], symbols)]
     labels = tuple(s.name for s in symbols)
     groups = column_groups(parsed.variables, wrt)
@@ -248,12 +268,17 @@ def derivative(parsed: Parsed, var: str | None = None, order: int = 1) -> Result
         matches = [s for s in all_symbols if s.name == var]
         if not matches:
             names = ", ".join(s.name for s in all_symbols) or "none"
-            raise VariableError(f"--var: '{var}' is not a scalar variable or component (variables: {names})")
+            raise VariableError(f"--var: '{quoted(var)}' is not a scalar variable or component (variables: {names})")
         (symbol,) = matches
     entries = [[_differentiate(f, symbol, order) if symbol in f.free_symbols else sp.S.Zero] for f in parsed.functions]
     groups = (Group(symbol.name, 0, 1, False),)
     result = _result(Kind.DERIVATIVE, parsed, (symbol,), _row_labels(parsed), entries, _row_groups(parsed), groups)
     return replace(result, order=order)
+
+
+def _check_entries(rows: int, columns: int) -> None:
+    """Refuse a result matrix too big to compute and show, before any derivative is taken."""
+    limits.check_count(limits.MATRIX_ENTRIES, rows * columns, f"a {rows}x{columns} result ({rows * columns:,} entries)")
 
 
 def _one_scalar_function(parsed: Parsed, command: str, instead: str) -> None:
@@ -395,8 +420,7 @@ def substitute(expr: sp.Basic, point: Mapping[sp.Symbol, sp.Expr], cache: dict[s
             # itself may raise on such arguments ("Invalid NaN comparison").
             value = sp.nan
         else:
-            if isinstance(expr, sp.Pow):
-                limits.check_power(args[0], args[1])
+            limits.check_build(expr.func, args)
             try:
                 value = expr.func(*args)
             except (TypeError, ValueError):  # max(2, atanh(2)): SymPy cannot order a complex value

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import unicodedata
 from enum import IntEnum
+
+
+def quoted(text: str, width: int = 40) -> str:
+    """User text for a message: shortened to about `width` characters, invisible characters escaped."""
+    shown = text if len(text) <= width else f"{text[: width // 2 - 2]}...{text[-(width // 2 - 2) :]}"
+    return one_line(shown)
+
+
+def one_line(message: str) -> str:
+    """The message with control characters and line separators escaped, so that it stays one line."""
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs") else char for char in message
+    )
 
 
 class ExitStatus(IntEnum):
@@ -22,9 +36,12 @@ class JacError(Exception):
 class ParseError(JacError):
     """Text that is not an expression jac accepts."""
 
-    def __init__(self, message: str, column: int | None = None, text: str | None = None) -> None:
+    def __init__(
+        self, message: str, column: int | None = None, text: str | None = None, hint: str | None = None
+    ) -> None:
         where = f" at column {column}" if column is not None else ""
-        super().__init__(f"{message}{where}")
+        advice = f": {hint}" if hint else ""
+        super().__init__(f"{message}{where}{advice}")
         self.column = column
         self.text = text
 
@@ -53,9 +70,17 @@ class ShapeError(JacError):
     """A command applied to a function of the wrong shape (a gradient of a vector function...)."""
 
 
+class JacTimeoutError(JacError):
+    """The command ran past its --timeout."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s (use --timeout to allow more)")
+        self.seconds = seconds
+
+
 class LimitError(JacError):
     """Input over one of the documented limits."""
 
     def __init__(self, limit: str, message: str) -> None:
-        super().__init__(f"{message} (limit {limit})")
+        super().__init__(message)
         self.limit = limit

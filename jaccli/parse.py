@@ -16,7 +16,16 @@ from typing import TypeAlias
 import sympy as sp
 
 from jaccli import limits
-from jaccli.errors import ArityError, DomainError, ParseError, PointError, UnknownNameError, VariableError
+from jaccli.errors import (
+    ArityError,
+    DomainError,
+    LimitError,
+    ParseError,
+    PointError,
+    UnknownNameError,
+    VariableError,
+    quoted,
+)
 from jaccli.mathfns import FUNCTIONS, Builder
 from jaccli.syntax import (
     NAME,
@@ -90,13 +99,17 @@ def _exact_number(token: Token) -> sp.Rational:
     if digits > limits.LITERAL_DIGITS.value:
         raise limits.refuse(limits.LITERAL_DIGITS, f"a number literal with {digits:,} digits at column {token.column}")
     if exponent and abs(int(exponent)) > limits.LITERAL_EXPONENT.value:
-        raise limits.refuse(limits.LITERAL_EXPONENT, f"the exponent {exponent} at column {token.column}")
+        raise limits.refuse(limits.LITERAL_EXPONENT, f"the literal exponent e{int(exponent)} at column {token.column}")
     # Decimal text becomes an exact rational: 0.1 is 1/10, so results stay exact.
     whole, _, fraction = mantissa.partition(".")
     value = sp.Rational(int(whole or "0") * 10 ** len(fraction) + int(fraction or "0"), 10 ** len(fraction))
     if exponent:
         value = value * sp.Rational(10) ** int(exponent)
     return value
+
+
+# Functions whose value grows like exp of the argument: their size is checked before SymPy builds them.
+_EXPONENTIAL = {"exp": sp.exp, "sinh": sp.sinh, "cosh": sp.cosh}
 
 
 class _Builder:
@@ -154,7 +167,12 @@ class _Builder:
                 value = self._lift(partial(self._reciprocal, node=operand), [value], operand)
             values.append(value)
         combine = sp.Add if family is ast.Add else sp.Mul
-        return self._lift(lambda a: combine(*a), values, node)
+
+        def combined(args: list[sp.Expr]) -> sp.Expr:
+            limits.check_build(combine, args)
+            return combine(*args)
+
+        return self._lift(combined, values, node)
 
     def _reciprocal(self, args: list[sp.Expr], node: ast.AST) -> sp.Expr:
         (value,) = args
@@ -229,13 +247,14 @@ class _Builder:
         count = len(node.args)
         if count < fewest or (most is not None and count > most):
             expected = str(fewest) if fewest == most else f"{fewest} to {most}" if most else f"at least {fewest}"
-            raise self.fail(
-                f"{name}() takes {expected} argument{'s' if expected != '1' else ''}, got {count}", node, ArityError
-            )
+            plural = "" if (most or fewest) == 1 else "s"
+            raise self.fail(f"{name}() takes {expected} argument{plural}, got {count}", node, ArityError)
         args = [self.build(a) for a in node.args]
-        return self._lift(lambda a: self._apply(builder, a, node), args, node)
+        return self._lift(lambda a: self._apply(name, builder, a, node), args, node)
 
-    def _apply(self, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
+    def _apply(self, name: str, builder: Builder, args: Sequence[sp.Expr], node: ast.AST) -> sp.Expr:
+        if name in _EXPONENTIAL:
+            limits.check_build(_EXPONENTIAL[name], args, f"{name}({limits.brief(args[0])})")
         try:
             result = builder(args)
         except (TypeError, ValueError):  # max(x, acos(2)): SymPy cannot order a complex constant
@@ -288,15 +307,15 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
         builder.discovered = discovered
         for entry in _entries(body):
             value = builder.build(entry)
-            if isinstance(value, Vec):
-                vector_valued = True
-                functions.extend(value.items)
-                entry_sizes.append(len(value.items))
-            else:
-                functions.append(value)
-                entry_sizes.append(None)
-        if len(functions) > limits.FUNCTIONS.value:
-            raise limits.refuse(limits.FUNCTIONS, f"{len(functions):,} functions")
+            items = value.items if isinstance(value, Vec) else (value,)
+            vector_valued = vector_valued or isinstance(value, Vec)
+            entry_sizes.append(len(items) if isinstance(value, Vec) else None)
+            for item in items:
+                # SymPy distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up.
+                limits.check_numbers(item, "the function")
+                functions.append(item)
+        limits.check_count(limits.FUNCTIONS, len(functions), f"{len(functions):,} functions")
+        limits.check_count(limits.VARIABLES, len(discovered), f"{len(discovered):,} variables")
     if variables is None:
         variables = tuple(Variable(n) for n in sorted(discovered, key=natural_key))
     from jaccli.printing import to_text
@@ -307,6 +326,7 @@ def parse_functions(texts: Sequence[str], variables: Sequence[Variable] | None =
 
 def parse_vars(text: str) -> tuple[Variable, ...]:
     """`x,y` or `w:3,x:3,b`."""
+    limits.check_count(limits.INPUT_CHARS, len(text), f"--vars of {len(text):,} characters")
     variables: list[Variable] = []
     seen: set[str] = set()
     for part in text.split(","):
@@ -314,14 +334,17 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
         name, colon, size_text = part.partition(":")
         name = name.strip()
         if not NAME.match(name):
-            raise VariableError(f"--vars: '{part}' is not a variable name (a letter, then letters, digits or _)")
+            raise VariableError(
+                f"--vars: '{quoted(part)}' is not a variable name (a letter, then letters, digits or _)"
+            )
         if name in FUNCTIONS or name in REDUCERS or name in RESERVED:
             raise VariableError(f"--vars: '{name}' is the name of a function or a reserved name")
         size: int | None = None
         if colon:
             if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
                 raise VariableError(
-                    f"--vars: '{part}': a vector size is a whole number from 1 to {limits.VECTOR_SIZE.value:,}"
+                    f"--vars: '{quoted(part)}': a vector size is a whole number from 1 to "
+                    f"{limits.VECTOR_SIZE.value:,} (the limit {limits.VECTOR_SIZE.name})"
                 )
             size = int(size_text)
         variable = Variable(name, size)
@@ -330,6 +353,7 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
                 raise VariableError(f"--vars: '{component}' is declared twice")
             seen.add(component)
         variables.append(variable)
+        limits.check_count(limits.VARIABLES, len(seen), f"--vars declares {len(seen):,} variables")
     return tuple(variables)
 
 
@@ -339,12 +363,12 @@ def parse_constant(text: str, what: str = "value") -> sp.Expr:
         body, source = _parse_tree(text)
         value = _Builder(source, dict(CONSTANTS), discover=False).build(body)
     except (UnknownNameError, DomainError) as error:
-        raise PointError(f"{what} '{text}' is not a finite real number ({error})") from None
-    except ParseError as error:
-        raise PointError(f"{what} '{text}': {error}") from None
+        raise PointError(f"{what} '{quoted(text)}' is not a finite real number ({error})") from None
+    except (ParseError, LimitError) as error:
+        raise PointError(f"{what} '{quoted(text)}': {error}") from None
     if isinstance(value, Vec):
-        raise PointError(f"{what} '{text}' is not a number")
-    return check_finite_real(value, f"{what} '{text}'")
+        raise PointError(f"{what} '{quoted(text)}' is not a number")
+    return check_finite_real(value, f"{what} '{quoted(text)}'")
 
 
 def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
@@ -356,6 +380,7 @@ def check_finite_real(value: sp.Expr, what: str) -> sp.Expr:
 
 def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.Expr]:
     """`5,-5` (all components in order) or `x=5,y=-5` / `w=[1,2,3]` (by name)."""
+    limits.check_count(limits.INPUT_CHARS, len(text), f"a point of {len(text):,} characters")
     parts = split_top_level(text)
     symbols = [s for v in variables for s in v.symbols]
     if any("=" in p for p in parts):
@@ -363,7 +388,7 @@ def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.
     if len(parts) != len(symbols):
         names = ", ".join(s.name for s in symbols)
         plural = "s" if len(symbols) != 1 else ""
-        raise PointError(f"--at '{text}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
+        raise PointError(f"--at '{quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
     return {s: parse_constant(p, f"point value for {s.name}") for s, p in zip(symbols, parts)}
 
 
@@ -374,10 +399,10 @@ def _named_point(parts: Iterable[str], variables: Sequence[Variable]) -> dict[sp
         name, equals, value_text = part.partition("=")
         name = name.strip()
         if not equals:
-            raise PointError(f"--at: '{part}' mixes positional and named values; write name=value")
+            raise PointError(f"--at: '{quoted(part)}' mixes positional and named values; write name=value")
         variable = by_name.get(name)
         if variable is None:
-            raise PointError(f"--at: unknown variable '{name}' (variables: {', '.join(by_name) or 'none'})")
+            raise PointError(f"--at: unknown variable '{quoted(name)}' (variables: {', '.join(by_name) or 'none'})")
         if variable.symbols[0] in point:
             raise PointError(f"--at: '{name}' is given twice")
         if variable.size is None:

@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jaccli import limits
-from jaccli.errors import ParseError, PointError
+from jaccli import bounds as limits  # the SymPy-free half of jaccli.limits
+from jaccli.errors import ParseError, PointError, quoted
 
 _TOKEN = re.compile(
     r"(?P<ws>[ \t\r\n]+)"
@@ -25,6 +25,8 @@ _TOKEN = re.compile(
     r"|(?P<op>\*\*|[-+*/^(),\[\];])",
     re.ASCII,
 )
+
+
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z", re.ASCII)
 
 
@@ -45,16 +47,25 @@ RESERVED = {
     "N": "SymPy's numeric evaluation is not available",
     "Symbol": "SymPy's constructors are not available",
 }
+
+
 del RESERVED["j"]
+
+
 _HINTS = {
+    "\x00": "NUL is never part of an expression",
     "\u2212": "use '-'",
     "\u00d7": "use '*'",
     "\u00b7": "use '*'",
     "\u00f7": "use '/'",
     "\u00b2": "write **2",
     "\u00b3": "write **3",
-    "\ufeff": "a byte-order mark",
-    "\u200b": "a zero-width space",
+    "\ufeff": "a byte-order mark; delete it",
+    "\u200b": "an invisible character; delete it",
+    "\u200c": "an invisible character; delete it",
+    "\u200d": "an invisible character; delete it",
+    "\u2060": "an invisible character; delete it",
+    "\u00a0": "a no-break space; use a plain space",
     "'": "strings are not expressions",
     '"': "strings are not expressions",
     ".": "attribute access is not allowed",
@@ -73,28 +84,43 @@ def natural_key(name: str) -> tuple[tuple[int, object], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"([0-9]+)", name) if p)
 
 
-def _describe(char: str) -> str:
+def _describe(char: str) -> tuple[str, str | None]:
+    """The message and the hint for a character jac does not accept."""
+    if "\udc80" <= char <= "\udcff":
+        # Python hands bytes that are not UTF-8 over as lone surrogates (surrogateescape).
+        return f"invalid UTF-8 (the byte 0x{ord(char) - 0xDC00:02X})", None
     if char == "\x00":
-        return "a NUL character"
+        return "a NUL character", _HINTS[char]
     name = unicodedata.name(char, "")
     code = f"U+{ord(char):04X}"
-    shown = repr(char) if char.isprintable() else code
+    if not char.isprintable() or ord(char) > 127:
+        shown = f"{code} {name}".strip()
+        if char.isprintable():
+            shown = f"'{char}' ({shown})"
+    else:
+        shown = repr(char)
     hint = _HINTS.get(char)
-    text = f"unexpected character {shown}" + (f" ({code} {name})" if ord(char) > 127 and name else "")
-    return f"{text}: {hint}" if hint else text
+    if hint is None and ord(char) > 127 and unicodedata.category(char).startswith("L"):
+        hint = "only ASCII letters are allowed in names"
+    return f"unexpected character {shown}", hint
 
 
 def tokenize(text: str) -> list[Token]:
     if len(text) > limits.INPUT_CHARS.value:
-        raise limits.refuse(limits.INPUT_CHARS, f"input of {len(text):,} characters")
+        raise limits.refuse(limits.INPUT_CHARS, f"an input of {len(text):,} characters")
     tokens: list[Token] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None:
-            raise ParseError(_describe(text[position]), position + 1)
+            message, hint = _describe(text[position])
+            raise ParseError(message, position + 1, hint=hint)
         kind = match.lastgroup
         assert kind is not None
+        if kind == "name" and match.end() - position > limits.NAME_CHARS.value:
+            raise limits.refuse(
+                limits.NAME_CHARS, f"a name of {match.end() - position:,} characters at column {position + 1}"
+            )
         if kind != "ws":
             tokens.append(Token(kind, match.group(), position + 1))
         position = match.end()
@@ -125,7 +151,8 @@ def _check_brackets(tokens: Sequence[Token]) -> None:
         entry_tokens += 1
         if entry_tokens > limits.FUNCTION_TOKENS.value:
             raise limits.refuse(
-                limits.FUNCTION_TOKENS, f"more than {limits.FUNCTION_TOKENS.value:,} tokens in one entry"
+                limits.FUNCTION_TOKENS,
+                f"a function longer than {limits.FUNCTION_TOKENS.value:,} tokens (at column {token.column})",
             )
     if stack:
         raise ParseError(f"'{stack[-1].text}' is never closed", stack[-1].column)
@@ -187,6 +214,8 @@ def _to_source(tokens: Sequence[Token]) -> _Source:
 
 
 _ADD_OPS = (ast.Add, ast.Sub)
+
+
 _MUL_OPS = (ast.Mult, ast.Div)
 
 
@@ -199,15 +228,22 @@ def _family(node: ast.AST) -> type | None:
     return None
 
 
-def _check_depth(root: ast.AST) -> None:
-    """Nesting depth of the tree, where a chain a+b+c or a*b/c counts once."""
+def _check_depth(root: ast.AST, source: _Source) -> None:
+    """Nesting depth of the operations in the tree (calls, operators, signs); names and numbers do
+    not count, and a chain a+b+c or a*b/c counts once. Iterative: the tree may be deep."""
     stack: list[tuple[ast.AST, int, type | None]] = [(root, 0, None)]
     while stack:
         node, depth, chain = stack.pop()
+        if isinstance(node, (ast.expr_context, ast.Name, ast.Constant)):
+            continue
+        if isinstance(node, (ast.Tuple, ast.List)):  # the list of functions is not an operation
+            stack.extend((child, depth, None) for child in node.elts)
+            continue
         family = _family(node)
         here = depth if family is not None and family is chain else depth + 1
         if here > limits.NESTING_DEPTH.value:
-            raise limits.refuse(limits.NESTING_DEPTH, f"expression nested more than {limits.NESTING_DEPTH.value} deep")
+            column = source.column(getattr(node, "col_offset", 0))
+            raise limits.refuse(limits.NESTING_DEPTH, f"operations nested {here} deep at column {column}")
         if isinstance(node, ast.BinOp):
             stack.append((node.left, here, family))
             stack.append((node.right, here, None))
@@ -249,7 +285,7 @@ def _parse_tokens(tokens: Sequence[Token]) -> tuple[ast.expr, _Source]:
         raise ParseError("invalid syntax", source.column((error.offset or 1) - 1)) from None
     except (RecursionError, MemoryError):
         raise limits.refuse(limits.NESTING_DEPTH, "expression nested too deeply") from None
-    _check_depth(tree.body)
+    _check_depth(tree.body, source)
     return tree.body, source
 
 
@@ -279,5 +315,5 @@ def split_top_level(text: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     if any(not p.strip() for p in parts):
-        raise PointError(f"--at '{text}': an empty value")
+        raise PointError(f"--at '{quoted(text)}': an empty value")
     return parts

@@ -48,7 +48,7 @@ def test_descent_on_a_convex_quadratic_never_goes_up_below_the_critical_rate(a, 
     if c * c >= 4 * a * b:
         return
     trace, det = 2 * (a + b), 4 * a * b - c * c
-    largest = (float(trace) + math.sqrt(float(trace) ** 2 - 4 * float(det))) / 2
+    largest = (float(trace) + math.sqrt(max(0.0, float(trace) ** 2 - 4 * float(det)))) / 2  # 0 when a = b, c = 0
     rate = 2 / largest * float(part) / 5.2  # part <= 5, so rate < 2/lambda_max
     parsed = parse.parse_functions([f"({a})*x**2 + ({c})*x*y + ({b})*y**2"])
     start = parse.parse_point(f"{px},{py}", parsed.variables)

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 
 from jaccli import __version__
 from jaccli.cli import coercion
-from jaccli.errors import ExitStatus
+from jaccli.errors import ExitStatus, JacError, one_line
 
 
 class JacGroup(TyperGroup):
@@ -27,12 +27,22 @@ class JacGroup(TyperGroup):
             completion.register()
         if not kwargs.pop("standalone_mode", True):
             return super().main(*args, **{**kwargs, "standalone_mode": False})
+        from jaccli.cli.options import check_arguments
+
+        arguments = kwargs.get("args")
+        if arguments is None and args:
+            arguments = args[0]
+        try:
+            check_arguments(sys.argv[1:] if arguments is None else list(arguments))
+        except JacError as error:
+            typer.echo(f"jac: {error}", err=True)
+            sys.exit(error.exit_status)
         try:
             code = super().main(*args, **{**kwargs, "standalone_mode": False})
         except typer.TyperException as error:
             context = getattr(error, "ctx", None)
             where = context.command_path if context is not None else "jac"
-            typer.echo(f"{where}: {error.format_message()} (see '{where} --help')", err=True)
+            typer.echo(f"{where}: {one_line(error.format_message())} (see '{where} --help')", err=True)
             sys.exit(error.exit_code)
         except typer.Abort:
             sys.exit(ExitStatus.BAD_INPUT)

@@ -12,17 +12,20 @@ import typer
 from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
+    DEFAULT_TIMEOUT,
     At,
     Format,
     FormatOpt,
     Json,
     NoColor,
+    Timeout,
     Vars,
     Wrt,
+    command,
     complete_check_kind,
     output_format,
+    read_stdin,
     read_texts,
-    user_errors,
 )
 from jaccli.errors import ExitStatus, JacError
 
@@ -61,6 +64,7 @@ def check(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Check an answer: exit 0 if right, 1 if wrong (naming each wrong entry), 2 if it cannot be read.
 
@@ -68,7 +72,7 @@ def check(
     """
     chosen = output_format(fmt, json_)
     if file is not None:
-        with user_errors():
+        with command(timeout):
             if kind is not None or exprs or answer is not None:
                 raise JacError("--file takes the problems from the file: give no KIND, EXPR or --answer with it")
             results = _run_file(file)
@@ -76,7 +80,7 @@ def check(
             _write_summary(results, chosen, color=not no_color)
         failed = any(r.status != "pass" for r in results)
         raise typer.Exit(ExitStatus.CHECK_FAILED if failed else ExitStatus.OK)
-    with user_errors():
+    with command(timeout):
         from jaccli.check import KINDS, check_texts
 
         if kind is None:
@@ -99,10 +103,10 @@ def _run_file(file: str) -> list[ProblemResult]:
     from jaccli.check import ProblemFileError, load_problems, run_problem
 
     if file == "-":
-        text, source = sys.stdin.read(), "<stdin>"
+        text, source = read_stdin(), "<stdin>"
     else:
         try:
-            text, source = Path(file).read_text(encoding="utf-8"), file
+            text, source = Path(file).read_text(encoding="utf-8-sig"), file  # a Windows byte-order mark is dropped
         except (OSError, UnicodeDecodeError) as error:
             raise ProblemFileError(
                 f"--file: cannot read '{file}': {getattr(error, 'strerror', None) or error}"

@@ -3,7 +3,7 @@
 Typer converts every parameter value through a pydantic `TypeAdapter`, built on first use: on a
 two-core machine importing pydantic and building the adapters costs about 80-100 ms, a quarter of
 a whole `jac grad` run and most of a shell-completion request. jac's options are all of a few
-plain types (str, int, bool, an Enum of choices, a list of str), which this module converts
+plain types (str, int, float, bool, an Enum of choices, a list of str), which this module converts
 directly. A value it cannot convert (`--order abc`) goes to typer's own converter, so every error
 message stays typer's. If typer's internals differ from what this expects, nothing is changed.
 """
@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, get_args, get_origin
 
 _INTEGER = re.compile(r"-?[0-9]+\Z")
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 
 try:  # typer >= 0.20 converts through pydantic; older versions need none of this
     from typer import Context
@@ -26,7 +27,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
 
 def handles(annotation: Any) -> bool:
     """Whether the annotation is one of the plain types converted here."""
-    if annotation in (str, bool, int):
+    if annotation in (str, bool, int, float):
         return True
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         return True
@@ -42,6 +43,12 @@ def _plain(annotation: Any, value: Any) -> tuple[bool, Any]:
             return True, value
         if isinstance(value, str) and _INTEGER.match(value):
             return True, int(value)
+        return False, None
+    if annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True, float(value)
+        if isinstance(value, str) and _DECIMAL.match(value):
+            return True, float(value)
         return False, None
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         if isinstance(value, annotation):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,15 +11,17 @@ import typer
 from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
+    DEFAULT_TIMEOUT,
     Format,
     FormatOpt,
     Json,
     NoColor,
     Plot,
+    Timeout,
     Vars,
+    command,
     output_format,
     read_texts,
-    user_errors,
 )
 from jaccli.errors import JacError
 
@@ -53,13 +54,14 @@ def descend(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
 ) -> None:
     """Gradient descent from a point: x <- x - rate*grad f(x), until |grad f| < tol, divergence or --steps.
 
     Example: jac descend "x**2+y**2" --at 5,-5 --rate 0.1 --steps 50
     """
     chosen = output_format(fmt, json_)
-    with user_errors():
+    with command(timeout) as output:
         from jaccli import parse
         from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
@@ -77,7 +79,7 @@ def descend(
         result = run_descent(parsed, start, rate=eta, steps=steps, tol=tolerance)
         if plot is not None:
             _plot_path(Path(plot), parsed, start, result)
-    render_descent(result, chosen, sys.stdout, color=not no_color)
+        render_descent(result, chosen, output.stdout, color=not no_color)
 
 
 def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr], result: Descent) -> None:

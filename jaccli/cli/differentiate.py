@@ -13,6 +13,7 @@ import typer
 from jaccli.cli.app import app
 from jaccli.cli.options import (
     COMMAND_SETTINGS,
+    DEFAULT_TIMEOUT,
     At,
     Explain,
     Format,
@@ -21,18 +22,20 @@ from jaccli.cli.options import (
     NoColor,
     Plot,
     Points,
+    Timeout,
     Vars,
     Wrt,
+    command,
     output_format,
     read_point_file,
     read_texts,
-    user_errors,
 )
 from jaccli.errors import JacError
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from jaccli.cli.options import Output
     from jaccli.core import Result
     from jaccli.large.result import LargeResult
     from jaccli.parse import Variable
@@ -49,6 +52,7 @@ def _run(
     fmt: Format,
     json_: bool,
     no_color: bool,
+    timeout: float,
     explain: bool = False,
     var: str | None = None,
     order: int = 1,
@@ -56,9 +60,9 @@ def _run(
     direction: str | None = None,
     plot: str | None = None,
 ) -> None:
-    """Parse, compute, evaluate, render: the path every command shares."""
+    """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
     chosen = output_format(fmt, json_)
-    with user_errors():
+    with command(timeout) as output:
         inputs = read_texts(texts)
         wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
         if points is not None:
@@ -72,7 +76,7 @@ def _run(
         # SymPy path's; so is every small problem (jaccli.large decides)
         sympy_only = explain or direction is not None or plot is not None or chosen == "latex"
         large = not (sympy_only or (kind == "hessian" and at)) and _run_large(
-            kind, inputs, chosen, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
+            kind, inputs, chosen, output, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
         )
         if large:
             return
@@ -102,23 +106,25 @@ def _run(
             if at_points:
                 result = core.evaluate(result, at_points)
             result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
-    if points is not None:
-        _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
-        return
-    for evaluation in result.evaluations:
-        for i, j in evaluation.undefined:
-            typer.echo(
-                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
-                err=True,
-            )
-    render(result, chosen, sys.stdout, color=not no_color, explain=explain)
+        if points is not None:
+            # Many points stream out chunk by chunk (they may not fit in memory as text): lines
+            # already written are whole and right; an error or the timeout cuts the rest (exit 2).
+            _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
+            return
+        for evaluation in result.evaluations:
+            for i, j in evaluation.undefined:
+                output.warn(
+                    f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                    f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
+                )
+        render(result, chosen, output.stdout, color=not no_color, explain=explain)
 
 
 def _run_large(
     kind: str,
     texts: Sequence[str],
     fmt: str,
+    output: Output,
     *,
     vars_: str | None,
     wrt: Sequence[str] | None,
@@ -141,12 +147,11 @@ def _run_large(
 
     for evaluation in result.evaluations:
         for i, j in evaluation.undefined:
-            typer.echo(
-                f"jac: warning: entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}",
-                err=True,
+            output.warn(
+                f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
+                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
             )
-    render_large(result, fmt, sys.stdout)
+    render_large(result, fmt, output.stdout)
     return True
 
 
@@ -225,6 +230,7 @@ def grad(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
@@ -240,6 +246,7 @@ def grad(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         direction=direction,
         plot=plot,
@@ -259,6 +266,7 @@ def jacobian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
@@ -274,6 +282,7 @@ def jacobian(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         explain=explain,
     )
@@ -292,6 +301,7 @@ def diff(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Derivative along one variable; for a list of functions, the column of their derivatives.
@@ -307,6 +317,7 @@ def diff(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         explain=explain,
         var=var,
         order=order,
@@ -324,6 +335,7 @@ def hessian(
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
     no_color: NoColor = False,
+    timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
@@ -339,6 +351,7 @@ def hessian(
         fmt=fmt,
         json_=json_,
         no_color=no_color,
+        timeout=timeout,
         points=points,
         explain=explain,
     )

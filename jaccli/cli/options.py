@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import math
+import signal
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import Annotated, Any
+from types import FrameType
+from typing import Annotated, Any, TextIO
 
 import typer
 
-from jaccli.errors import JacError
+from jaccli.errors import JacError, JacTimeoutError, one_line, quoted
 
 # An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
 # with no single-letter options defined, click passes such words through unchanged.
@@ -71,6 +76,17 @@ Explain = Annotated[
     ),
 ]
 NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
+DEFAULT_TIMEOUT = 10.0
+MAX_TIMEOUT = 86_400.0
+Timeout = Annotated[
+    float,
+    typer.Option(
+        "--timeout",
+        metavar="SECONDS",
+        help="Give up after this many seconds of wall time (exit 2); covers parsing, differentiation, "
+        "evaluation and formatting.",
+    ),
+]
 
 
 # The KIND of `jac check`: one of the commands that differentiate. Listed here rather than imported
@@ -93,9 +109,40 @@ def read_texts(texts: Sequence[str]) -> list[str]:
     result = []
     for text in texts:
         if text.startswith("--") and len(text) > 2:
-            raise JacError(f"no such option: {text.split('=')[0]}")
-        result.append(sys.stdin.read() if text == "-" else text)
+            raise JacError(f"no such option: {quoted(text.split('=')[0])}")
+        result.append(read_stdin() if text == "-" else text)
     return result
+
+
+def read_stdin() -> str:
+    """Standard input as text: UTF-8, a leading byte-order mark dropped (a file saved by Windows
+    Notepad); line ends and surrounding white space are white space to the parser."""
+    from jaccli import bounds as limits  # no SymPy: standard input may hold a large system
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (an embedding program's)
+        data = sys.stdin.read(limits.INPUT_CHARS.value + 1).encode("utf-8", "surrogateescape")
+    else:
+        data = stream.read(limits.INPUT_CHARS.value + 1)
+    if len(data) > limits.INPUT_CHARS.value:
+        raise limits.refuse(limits.INPUT_CHARS, f"standard input of more than {limits.INPUT_CHARS.value:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise JacError(
+            f"standard input is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
+        ) from None
+
+
+def check_arguments(arguments: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates (surrogateescape): refuse them by name."""
+    for position, argument in enumerate(arguments, start=1):
+        for offset, char in enumerate(argument):
+            if "\udc80" <= char <= "\udcff":
+                raise JacError(
+                    f"argument {position} is not valid UTF-8 (the byte 0x{ord(char) - 0xDC00:02X} at character "
+                    f"{offset + 1})"
+                )
 
 
 def read_point_file(path: str, variables: Sequence[Any]) -> Any:
@@ -104,13 +151,22 @@ def read_point_file(path: str, variables: Sequence[Any]) -> Any:
     from jaccli.points import read_points
 
     if path == "-":
-        return read_points(sys.stdin, variables, "--points -")
+        # Streamed, not read whole; as for EXPR -, a leading byte-order mark is dropped, and bytes
+        # that are not UTF-8 are named by the parser ("invalid UTF-8").
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:
+            return read_points(sys.stdin, variables, "--points -")
+        stream = io.TextIOWrapper(buffer, "utf-8-sig", "surrogateescape")
+        try:
+            return read_points(stream, variables, "--points -")
+        finally:
+            stream.detach()  # standard input stays open
     try:
-        with open(path, encoding="utf-8") as stream:
+        with open(path, encoding="utf-8-sig") as stream:  # a Windows byte-order mark is dropped
             return read_points(stream, variables, f"--points {path}")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
-        raise PointError(f"--points: cannot read '{path}': {reason}") from None
+        raise PointError(f"--points: cannot read '{quoted(path)}': {reason}") from None
 
 
 @contextmanager
@@ -119,8 +175,82 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except JacError as error:
-        typer.echo(f"jac: {error}", err=True)
+        typer.echo(f"jac: {one_line(str(error))}", err=True)
         raise typer.Exit(error.exit_status) from None
+
+
+class _Buffer(io.StringIO):
+    """Output kept until the command has finished; it answers isatty() for the real stream, so
+    that rich picks the same colours and width as it would for the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+class Output:
+    """What a command writes: stdout and warnings, shown only once the command has succeeded."""
+
+    def __init__(self) -> None:
+        self.stdout = _Buffer(sys.stdout)
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+
+@contextmanager
+def command(timeout: float) -> Iterator[Output]:
+    """Run a command's body: under the --timeout wall-clock bound, with its output held back.
+
+    On an expected error (a JacError, the timeout included) the user sees one line on stderr and
+    nothing on stdout: never half a table. Writing the finished output is not timed, because a
+    slow reader of the pipe is not the command's fault.
+    """
+    output = Output()
+    with user_errors():
+        if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+            raise JacError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:,.0f}")
+        with _time_bound(timeout):
+            yield output
+    for warning in output.warnings:
+        typer.echo(f"jac: warning: {one_line(warning)}", err=True)
+    sys.stdout.write(output.stdout.getvalue())
+    sys.stdout.flush()
+
+
+class _Deadline(BaseException):
+    """Raised by the timer. Not an Exception, so that no `except Exception` (SymPy has some) and no
+    per-problem `except JacError` swallows it on the way out; the command turns it into a JacError."""
+
+
+@contextmanager
+def _time_bound(seconds: float) -> Iterator[None]:
+    """Raise JacTimeoutError in the main thread when the wall-clock time is up.
+
+    SIGALRM interrupts Python code between two bytecodes, not one long C call (such as one huge
+    multiplication): that is why limits.py checks number sizes before they are computed. The timer
+    fires once; a shorter limit inside (the proof time of jac check) saves and restores it.
+    """
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield  # no SIGALRM (Windows) or not the main thread: only the size limits apply
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Deadline:
+        raise JacTimeoutError(seconds) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def output_format(fmt: Format, json_: bool) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from jaccli import bounds
 from jaccli.large.build import CONSTANTS, DeclineError, read_trees, variable_names
 
 if TYPE_CHECKING:
@@ -68,11 +69,19 @@ def attempt(
         m = len(tree.entries)
         if kind in ("gradient", "hessian") and m != 1:
             return None
-        if not 1 <= order <= 100:
+        if not 1 <= order <= bounds.DERIVATIVE_ORDER.value:
             return None
-        entries = m if kind == "derivative" else len(columns) ** 2 if kind == "hessian" else m * len(columns)
-        if entries < LARGE_ENTRIES and tree.tokens < LARGE_TOKENS:
+        rows, width = (
+            (m, 1) if kind == "derivative" else (len(columns), len(columns)) if kind == "hessian" else (m, len(columns))
+        )
+        if rows * width < LARGE_ENTRIES and tree.tokens < LARGE_TOKENS:
             return None
+        if declared is not None and len(declared) > bounds.VARIABLES.value:
+            return None  # the SymPy path refuses --vars in its own words
+        # the same limits, in the same words, as the SymPy path (jaccli.parse, jaccli.core)
+        bounds.check_count(bounds.FUNCTIONS, m, f"{m:,} functions")
+        bounds.check_count(bounds.VARIABLES, len(variables), f"{len(variables):,} variables")
+        bounds.check_count(bounds.MATRIX_ENTRIES, rows * width, f"a {rows}x{width} result ({rows * width:,} entries)")
         try:
             import symengine as se
         except ImportError:  # pragma: no cover - symengine is a dependency; without it SymPy still works

@@ -1,0 +1,59 @@
+"""The named limits on input size and the refusal they raise, without SymPy.
+
+The tokenizer (`jaccli.syntax`) and the SymEngine path (`jaccli.large`) check these before, or
+without, importing SymPy; `jaccli.limits` re-exports them beside the checks on SymPy numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jaccli.errors import LimitError
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    value: int
+    what: str
+
+
+INPUT_CHARS = Limit("input_chars", 1_000_000, "characters in one argument, standard input or point")
+NAME_CHARS = Limit("name_chars", 100, "characters in one name")
+FUNCTION_TOKENS = Limit("function_tokens", 2_000, "numbers, names and operators in one function")
+NESTING_DEPTH = Limit("nesting_depth", 100, "brackets, calls and operators inside each other")
+LITERAL_DIGITS = Limit("literal_digits", 1_000, "digits in one number literal")
+LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "the exponent of a literal like 1e300")
+NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes")
+FUNCTIONS = Limit("functions", 1_000, "functions in one command")
+VECTOR_SIZE = Limit("vector_size", 1_000, "components of one vector variable")
+VARIABLES = Limit("variables", 20_000, "variables, vector components counted")
+MATRIX_ENTRIES = Limit("matrix_entries", 100_000, "entries in one result")
+DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
+DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
+
+ALL_LIMITS = (
+    INPUT_CHARS,
+    NAME_CHARS,
+    FUNCTION_TOKENS,
+    NESTING_DEPTH,
+    LITERAL_DIGITS,
+    LITERAL_EXPONENT,
+    NUMBER_DIGITS,
+    FUNCTIONS,
+    VECTOR_SIZE,
+    VARIABLES,
+    MATRIX_ENTRIES,
+    DERIVATIVE_ORDER,
+    DESCENT_STEPS,
+)
+
+
+def refuse(limit: Limit, found: str) -> LimitError:
+    """The error for input over a limit; the message says what was found and names the limit."""
+    return LimitError(limit.name, f"{found}: over the limit {limit.name} ({limit.what}: at most {limit.value:,})")
+
+
+def check_count(limit: Limit, count: int, found: str) -> None:
+    if count > limit.value:
+        raise refuse(limit, found)
