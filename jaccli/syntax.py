@@ -282,7 +282,10 @@ def _parse_tokens(tokens: Sequence[Token]) -> tuple[ast.expr, _Source]:
     try:
         tree = ast.parse(source.text, mode="eval")
     except SyntaxError as error:
-        raise ParseError("invalid syntax", source.column((error.offset or 1) - 1)) from None
+        if not error.offset or error.offset > len(source.text):  # Python reports 0 at the end of input
+            last = tokens[-1]
+            raise ParseError("the expression ends too early", last.column + len(last.text)) from None
+        raise ParseError("invalid syntax", source.column(error.offset - 1)) from None
     except (RecursionError, MemoryError):
         raise limits.refuse(limits.NESTING_DEPTH, "expression nested too deeply") from None
     _check_depth(tree.body, source)
