@@ -21,8 +21,8 @@ import sympy as sp
 from jaccli.printing import to_latex, to_text
 
 if TYPE_CHECKING:
-    from jaccli.core import Group
     from jaccli.parse import Variable
+    from jaccli.structure import Group
 
 
 class VectorSum(sp.Function):

@@ -13,25 +13,10 @@ from jaccli.large.build import Builder, DeclineError
 from jaccli.large.derive import Reverse
 from jaccli.large.numeric import PointEvaluator, finite
 from jaccli.large.text import Printer
+from jaccli.structure import Structure, classify
 
 # A point value that is a plain decimal number needs no syntax tree (a layer's point has 10,000 of them).
 _DECIMAL = re.compile(r"\s*(-?)([0-9]+\.?[0-9]*|\.[0-9]+)\s*\Z", re.ASCII)
-
-
-@dataclass(frozen=True)
-class Structure:
-    """The same classification as the SymPy path's, by structural zeros."""
-
-    kind: str
-    diagonal: bool
-    nonzeros: int
-    size: int
-    zero_mask: tuple[tuple[bool, ...], ...]
-    closed_form: str | None = None
-
-    @property
-    def summary(self) -> str:
-        return f"{self.kind.replace('_', ' ')}, {self.nonzeros} of {self.size} entries nonzero"
 
 
 @dataclass(frozen=True)
@@ -133,7 +118,7 @@ def compute(
         all_variables=tuple(variables),
         rows=rows,
         entries=matrix,
-        structure=detect_structure(matrix),
+        structure=classify(matrix),
         scalar_function=scalar_function,
         scalar_variable=kind == "derivative" or len(columns) == 1,
         evaluations=evaluations,
@@ -190,32 +175,3 @@ def point(
         named.append((name, printer.text(value)))
         values[symbols[name]] = number
     return tuple(named), values
-
-
-def detect_structure(entries: tuple[tuple[Any, ...], ...]) -> Structure:
-    """Structural zeros, diagonal, triangular, sparse or dense, as `jaccli.core.detect_structure`."""
-    m, n = len(entries), len(entries[0])
-    mask = tuple(tuple(e == 0 for e in row) for row in entries)
-    nonzeros = sum(not z for row in mask for z in row)
-    square = m == n
-    off_diagonal_zero = square and all(mask[i][j] for i in range(m) for j in range(n) if i != j)
-
-    def build(kind: str) -> Structure:
-        return Structure(kind, off_diagonal_zero, nonzeros, m * n, mask)
-
-    if nonzeros == 0:
-        return build("zero")
-    if not square or n == 1:
-        return build("sparse" if nonzeros * 2 <= m * n else "dense")
-    diagonal = [entries[i][i] for i in range(n)]
-    if off_diagonal_zero:
-        if all(d == 1 for d in diagonal):
-            return build("identity")
-        if all(d == diagonal[0] for d in diagonal) and diagonal[0] != 0:
-            return build("scaled_identity")
-        return build("diagonal")
-    if all(mask[i][j] for i in range(n) for j in range(i + 1, n)):
-        return build("lower_triangular")
-    if all(mask[i][j] for i in range(n) for j in range(i)):
-        return build("upper_triangular")
-    return build("sparse" if nonzeros * 2 <= m * n else "dense")

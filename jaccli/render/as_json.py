@@ -9,31 +9,21 @@ import sympy as sp
 
 from jaccli.core import Evaluation, Kind, Result, to_number
 from jaccli.printing import to_text
-
-SCHEMA = 1
+from jaccli.render.schema import base_object
 
 
 def result_object(result: Result, evaluation: Evaluation | None, *, explain: bool = False) -> dict[str, Any]:
     m, n = result.shape
     structure = result.structure
     entries = result.matrix.tolist()
-    data: dict[str, Any] = {
-        "schema": SCHEMA,
-        "kind": result.kind.value,
-        "functions": list(result.functions),
-        "variables": list(result.variables),
-        "shape": [m, n],
-        "symbolic": [[to_text(e) for e in row] for row in entries],
-        "structure": {
-            "kind": structure.kind,
-            "diagonal": structure.diagonal,
-            "nonzeros": structure.nonzeros,
-            "closed_form": structure.closed_form,
-        },
-        "point": None,
-        "value": None,
-        "exact": None,
-    }
+    data = base_object(
+        result.kind.value,
+        result.functions,
+        result.variables,
+        (m, n),
+        [[to_text(e) for e in row] for row in entries],
+        structure,
+    )
     if result.kind is Kind.HESSIAN:
         data["eigenvalues"] = None
         data["critical_point"] = None

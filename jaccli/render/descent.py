@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from jaccli.descent import Descent, Reason, Step
+from jaccli.render.schema import SCHEMA
 
-SCHEMA = 1
 SPARK = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 60  # characters; a longer path is shown by its values at evenly spaced steps
 # A longer path is shown in the table by its first and last steps; JSON always has every step.

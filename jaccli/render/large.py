@@ -12,8 +12,7 @@ import json
 from typing import Any, TextIO
 
 from jaccli.large.result import Evaluation, LargeResult
-
-SCHEMA = 1
+from jaccli.render.schema import base_object
 
 
 def matrix_name(result: LargeResult) -> str:
@@ -60,23 +59,7 @@ def number_text(value: float | None) -> str:
 def result_object(result: LargeResult, evaluation: Evaluation | None, symbolic: list[list[str]]) -> dict[str, Any]:
     m, n = result.shape
     structure = result.structure
-    data: dict[str, Any] = {
-        "schema": SCHEMA,
-        "kind": result.kind,
-        "functions": list(result.functions),
-        "variables": list(result.variables),
-        "shape": [m, n],
-        "symbolic": symbolic,
-        "structure": {
-            "kind": structure.kind,
-            "diagonal": structure.diagonal,
-            "nonzeros": structure.nonzeros,
-            "closed_form": structure.closed_form,
-        },
-        "point": None,
-        "value": None,
-        "exact": None,
-    }
+    data = base_object(result.kind, result.functions, result.variables, (m, n), symbolic, structure)
     if evaluation is None:
         return data
     data["point"] = dict(evaluation.point)
