@@ -9,19 +9,42 @@ wherever it exists: jac never produces Dirac deltas.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sympy as sp
 from sympy.core.function import ArgumentIndexError
 
 
-class sigmoid(sp.Function):  # noqa: N801 - the name users type and read
+def _special(cls: Any, arg: sp.Expr) -> sp.Expr | None:
+    return cls.special_value(arg)
+
+
+class _RealFunction(sp.Function):
+    """A function of jac's own: real for a real argument, evaluated numerically through `rewrite_as`,
+    with its exact special values given by `special_value`."""
+
+    rewrite_as: type = sp.exp  # the SymPy form numeric evaluation goes through
+
+    @staticmethod
+    def special_value(arg: sp.Expr) -> sp.Expr | None:
+        return None
+
+    # SymPy asks a function class's `eval` classmethod for exact values at special arguments.
+    eval = classmethod(_special)
+
+    def _eval_is_real(self) -> bool | None:
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec: int) -> sp.Expr:
+        return self.rewrite(self.rewrite_as)._eval_evalf(prec)
+
+
+class sigmoid(_RealFunction):  # noqa: N801 - the name users type and read
     """The logistic function 1/(1 + exp(-x))."""
 
-    @classmethod
-    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
-        if arg.is_zero:
-            return sp.Rational(1, 2)
-        return None
+    @staticmethod
+    def special_value(arg: sp.Expr) -> sp.Expr | None:
+        return sp.Rational(1, 2) if arg.is_zero else None
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         if argindex != 1:
@@ -31,26 +54,18 @@ class sigmoid(sp.Function):  # noqa: N801 - the name users type and read
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return 1 / (1 + sp.exp(-arg))
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
-
     def _latex(self, printer: sp.printing.latex.LatexPrinter, exp: str | None = None) -> str:
         # LaTeX's printer passes the exponent of a power (sigmoid(x)**2) to the base's own method.
         body = rf"\sigma\left({printer._print(self.args[0])}\right)"
         return body if exp is None else rf"{body}^{{{exp}}}"
 
 
-class softplus(sp.Function):  # noqa: N801
+class softplus(_RealFunction):  # noqa: N801
     """log(1 + exp(x)), the smooth relu; its derivative is sigmoid."""
 
-    @classmethod
-    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
-        if arg.is_zero:
-            return sp.log(2)
-        return None
+    @staticmethod
+    def special_value(arg: sp.Expr) -> sp.Expr | None:
+        return sp.log(2) if arg.is_zero else None
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         if argindex != 1:
@@ -60,18 +75,14 @@ class softplus(sp.Function):  # noqa: N801
     def _eval_rewrite_as_exp(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.log(1 + sp.exp(arg))
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
 
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.exp)._eval_evalf(prec)
-
-
-class cbrt(sp.Function):  # noqa: N801
+class cbrt(_RealFunction):  # noqa: N801
     """The real cube root: cbrt(-8) = -2 (SymPy's own cbrt is the principal, complex root)."""
 
-    @classmethod
-    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
+    rewrite_as = sp.Pow
+
+    @staticmethod
+    def special_value(arg: sp.Expr) -> sp.Expr | None:
         if arg.is_Rational:
             root = sp.real_root(arg, 3)
             if root.is_Rational:
@@ -85,12 +96,6 @@ class cbrt(sp.Function):  # noqa: N801
 
     def _eval_rewrite_as_Pow(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.sign(arg) * sp.Abs(arg) ** sp.Rational(1, 3)
-
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.Pow)._eval_evalf(prec)
 
 
 class sign(sp.sign):  # noqa: N801
@@ -108,11 +113,13 @@ class ceiling(sp.ceiling):  # noqa: N801
         return sp.S.Zero
 
 
-class heaviside(sp.Function):  # noqa: N801
+class heaviside(_RealFunction):  # noqa: N801
     """The unit step, 1/2 at 0 (SymPy's convention); relu'(x) = heaviside(x)."""
 
-    @classmethod
-    def eval(cls, arg: sp.Expr) -> sp.Expr | None:
+    rewrite_as = sp.Heaviside
+
+    @staticmethod
+    def special_value(arg: sp.Expr) -> sp.Expr | None:
         if arg.is_extended_negative:
             return sp.S.Zero
         if arg.is_extended_positive:
@@ -124,14 +131,8 @@ class heaviside(sp.Function):  # noqa: N801
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.S.Zero
 
-    def _eval_is_real(self) -> bool | None:
-        return self.args[0].is_real
-
     def _eval_rewrite_as_Heaviside(self, arg: sp.Expr, **kwargs: object) -> sp.Expr:
         return sp.Heaviside(arg, sp.S.Half)
-
-    def _eval_evalf(self, prec: int) -> sp.Expr:
-        return self.rewrite(sp.Heaviside)._eval_evalf(prec)
 
 
 def _log(args: Sequence[sp.Expr]) -> sp.Expr:

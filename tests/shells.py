@@ -131,18 +131,8 @@ def bash_compreply(words: Sequence[str], *, home: Path, cwd: Path | None = None)
         "_jac_completion jac\n"
         'printf "%s\\n" "${COMPREPLY[@]}"\n'
     )
-    done = subprocess.run(
-        [shell_or_skip("bash"), "--norc", "--noprofile", "-c", script],
-        capture_output=True,
-        text=True,
-        env=shell_env(home),
-        cwd=cwd or home,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    return [line for line in done.stdout.splitlines() if line]
+    output = _run_script([shell_or_skip("bash"), "--norc", "--noprofile", "-c", script], home, cwd)
+    return [line for line in output.splitlines() if line]
 
 
 def _bash_quote(word: str) -> str:
@@ -152,18 +142,18 @@ def _bash_quote(word: str) -> str:
 def fish_complete(line: str, *, home: Path, cwd: Path | None = None) -> list[str]:
     """`complete -C LINE` in fish after `source completions/jac.fish`: the candidates, without descriptions."""
     script = f"source {COMPLETIONS / 'jac.fish'}; complete -C {_fish_quote(line)}"
+    output = _run_script([shell_or_skip("fish"), "--no-config", "-c", script], home, cwd)
+    return [line.split("\t")[0] for line in output.splitlines() if line]
+
+
+def _run_script(argv: list[str], home: Path, cwd: Path | None) -> str:
+    """Run a shell script non-interactively; it must succeed without a word on stderr."""
     done = subprocess.run(
-        [shell_or_skip("fish"), "--no-config", "-c", script],
-        capture_output=True,
-        text=True,
-        env=shell_env(home),
-        cwd=cwd or home,
-        timeout=60,
-        check=False,
+        argv, capture_output=True, text=True, env=shell_env(home), cwd=cwd or home, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    return [line.split("\t")[0] for line in done.stdout.splitlines() if line]
+    return done.stdout
 
 
 def _fish_quote(text: str) -> str:
