@@ -1,7 +1,7 @@
 """The named limits on input size and the refusal they raise, without SymPy.
 
-The tokenizer (`jaccli.syntax`) and the SymEngine path (`jaccli.large`) check these before, or
-without, importing SymPy; `jaccli.limits` re-exports them beside the checks on SymPy numbers.
+Every layer checks these before it computes; the sizes of the numbers jac computes are estimated
+in `jaccli.sizes`.
 """
 
 from __future__ import annotations
@@ -25,10 +25,13 @@ NESTING_DEPTH = Limit("nesting_depth", 100, "brackets, calls and operators insid
 LITERAL_DIGITS = Limit("literal_digits", 1_000, "digits in one number literal")
 LITERAL_EXPONENT = Limit("literal_exponent", 1_000, "the exponent of a literal like 1e300")
 NUMBER_DIGITS = Limit("number_digits", 2_000, "digits in any number jac computes")
-FUNCTIONS = Limit("functions", 1_000, "functions in one command")
-VECTOR_SIZE = Limit("vector_size", 1_000, "components of one vector variable")
-VARIABLES = Limit("variables", 20_000, "variables, vector components counted")
-MATRIX_ENTRIES = Limit("matrix_entries", 100_000, "entries in one result")
+FUNCTIONS = Limit("functions", 100_000, "functions in one command, vector components counted")
+VECTOR_SIZE = Limit("vector_size", 100_000, "components of one vector variable")
+MATRIX_SIZE = Limit("matrix_size", 1_000_000, "entries of one matrix variable")
+VARIABLES = Limit("variables", 1_000_000, "variables, vector and matrix entries counted")
+MATRIX_ENTRIES = Limit("matrix_entries", 1_000_000, "entries in one dense result (--sparse lists only the nonzero ones)")
+DET_SIZE = Limit("det_size", 6, "rows of the square matrix of det() or inv(), expanded symbolically")
+NONZERO_ENTRIES = Limit("nonzero_entries", 1_000_000, "structurally nonzero entries in one result")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
 DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
 
@@ -42,8 +45,11 @@ ALL_LIMITS = (
     NUMBER_DIGITS,
     FUNCTIONS,
     VECTOR_SIZE,
+    MATRIX_SIZE,
     VARIABLES,
     MATRIX_ENTRIES,
+    NONZERO_ENTRIES,
+    DET_SIZE,
     DERIVATIVE_ORDER,
     DESCENT_STEPS,
 )

@@ -1,5 +1,10 @@
 """The optimisation view at a point: the curvature of f (Hessian eigenvalues, the kind of critical point)
 and the directional derivative along a vector. Mathematics only: no printing.
+
+Eigenvalues are exact where that is cheap: the diagonal of a triangular Hessian, the closed formula
+of a symmetric 2x2 matrix, and SymPy's roots of a 3x3 matrix of rational numbers. Otherwise they
+are numeric: LAPACK's symmetric eigensolver in double precision (NumPy), and mpmath's at 50 digits
+only when an eigenvalue is so close to 0 relative to the largest that doubles cannot tell its sign.
 """
 
 from __future__ import annotations
@@ -8,19 +13,19 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
-import mpmath
-import sympy as sp
+from jaccli.problem import Kind
 
-from jaccli.core import Evaluation, Result
+if TYPE_CHECKING:
+    from jaccli.pipeline import Context
+    from jaccli.result import Evaluation, Result
 
-# Exact eigenvalues are attempted for matrices up to this size (triangular ones of any size):
-# SymPy solves the characteristic polynomial in radicals quickly there, and slowly or not at all beyond.
-EXACT_EIGENVALUES_UP_TO = 3
-# Digits for the numeric eigenvalues and the sign decisions; the entries themselves are exact.
 DIGITS = 50
-# A numeric eigenvalue this small relative to the largest one is taken to be zero.
-RELATIVE_ZERO = mpmath.mpf("1e-30")
+# A double-precision eigenvalue this small relative to the largest cannot be trusted for its sign.
+DOUBLE_DOUBT = 1e-9
+# A 50-digit eigenvalue this small relative to the largest one is taken to be zero.
+RELATIVE_ZERO = 1e-30
 
 
 class CriticalPoint(StrEnum):
@@ -35,8 +40,8 @@ class Curvature:
     """The Hessian's eigenvalues at a point (ascending) and whether the gradient vanishes there."""
 
     eigenvalues: tuple[float, ...] | None  # None: an entry of H is undefined at the point
-    exact: tuple[sp.Expr, ...] | None  # exact forms of the same eigenvalues, where SymPy finds them cheaply
-    signs: tuple[int, ...] | None  # -1, 0 or 1 for each eigenvalue, decided exactly or at 50 digits
+    exact: tuple[Any, ...] | None  # exact forms of the same eigenvalues, where they are cheap
+    signs: tuple[int, ...] | None  # -1, 0 or 1 for each eigenvalue
     gradient_zero: bool | None  # None: the gradient is undefined at the point
 
     @property
@@ -55,89 +60,128 @@ class Curvature:
 class Directional:
     """The rate of change of f along a vector v: grad f . v / |v|, and how far v is from the way down."""
 
-    direction: tuple[sp.Expr, ...]  # v as given (not normalised)
-    value: sp.Expr | None  # None where the gradient is undefined
+    direction: tuple[Any, ...]  # v as given (not normalised), exact
+    value: Any | None  # None where the gradient is undefined
     angle_to_descent: float | None  # degrees between v and -grad f; None where grad f is 0 or undefined
 
 
-def is_zero(value: sp.Expr) -> bool:
-    """Exactly zero, or zero to 50 digits where SymPy cannot decide (cos(pi/5) - (1 + sqrt(5))/4)."""
-    if value.is_zero is not None:
-        return bool(value.is_zero)
-    return bool(abs(value.evalf(DIGITS)) < sp.Float(10) ** (-(DIGITS - 10)))
+def classify(hessian: Result, context: Context) -> Result:
+    """The Hessian result with the curvature at each point."""
+    from jaccli.derive import Differentiator
+    from jaccli.pipeline import Substitution
+
+    engine = context.engine
+    differentiator = Differentiator(context.functions, [engine.symbol(c) for c in hessian.variables])
+    gradient = differentiator.gradient(hessian.functions[0])
+    evaluations = []
+    for evaluation in hessian.evaluations:
+        substitute = Substitution(context, dict(evaluation.point))
+        values = [context.evaluator.value(substitute(gradient[j])) if j in gradient else 0 for j in range(len(hessian.variables))]
+        gradient_zero = None if any(v is None for v in values) else all(v == 0 for v in values)
+        curvature = _curvature(hessian, evaluation, context, gradient_zero)
+        evaluations.append(replace(evaluation, curvature=curvature))
+    return hessian.with_evaluations(evaluations)
 
 
-def curvature(hessian_values: Sequence[Sequence[sp.Expr | None]], gradient: Sequence[sp.Expr | None]) -> Curvature:
-    """Eigenvalues of the Hessian at a point and, if grad f is 0 there, what kind of critical point it is."""
-    gradient_zero = None if any(g is None for g in gradient) else all(is_zero(g) for g in gradient if g is not None)
-    if any(v is None for row in hessian_values for v in row):
+def _curvature(hessian: Result, evaluation: Evaluation, context: Context, gradient_zero: bool | None) -> Curvature:
+    n = len(hessian.variables)
+    exact = [[evaluation.exact_at(i, j) for j in range(n)] for i in range(n)]
+    if any(v is None for row in exact for v in row):
         return Curvature(None, None, None, gradient_zero)
-    matrix = sp.Matrix([[v for v in row] for row in hessian_values])
-    exact = _exact_eigenvalues(matrix)
-    if exact is not None:
-        numbers = [e.evalf(DIGITS) for e in exact]
-        signs = tuple(_exact_sign(e, n) for e, n in zip(exact, numbers))
-        return Curvature(tuple(float(n) for n in numbers), tuple(exact), signs, gradient_zero)
-    values = _numeric_eigenvalues(matrix)
-    scale = max([mpmath.mpf(1), *(abs(v) for v in values)])
-    signs = tuple(0 if abs(v) <= RELATIVE_ZERO * scale else (1 if v > 0 else -1) for v in values)
-    return Curvature(tuple(float(v) for v in values), None, signs, gradient_zero)
+    exact_values = _exact_eigenvalues(hessian, exact, context)
+    if exact_values is not None:
+        numbers = [context.evaluator.value(v) for v in exact_values]
+        if all(x is not None for x in numbers):
+            order = sorted(range(len(numbers)), key=lambda k: numbers[k])
+            signs = tuple(_sign(numbers[k]) for k in order)
+            return Curvature(
+                tuple(float(numbers[k]) for k in order), tuple(exact_values[k] for k in order), signs, gradient_zero
+            )
+    numbers = [[evaluation.number_at(i, j) for j in range(n)] for i in range(n)]
+    values, signs = numeric_eigenvalues(numbers)
+    return Curvature(values, None, signs, gradient_zero)
 
 
-def _exact_eigenvalues(matrix: sp.Matrix) -> list[sp.Expr] | None:
-    n = matrix.shape[0]
-    if matrix.is_lower or matrix.is_upper:
-        values = [matrix[i, i] for i in range(n)]
-    elif n <= EXACT_EIGENVALUES_UP_TO and (n <= 2 or all(v.is_Rational for v in matrix)):
-        values = [value for value, times in matrix.eigenvals().items() for _ in range(times)]
-        if any(v.has(sp.I, sp.CRootOf) for v in values):
-            return None  # a real root written through complex radicals: the numbers say more
-    else:
-        return None
-    return sorted(values, key=lambda v: v.evalf(DIGITS))
+def _sign(value: Any) -> int:
+    return 0 if value == 0 else (1 if value > 0 else -1)
 
 
-def _numeric_eigenvalues(matrix: sp.Matrix) -> list[mpmath.mpf]:
-    with mpmath.workdps(DIGITS):
-        numeric = mpmath.matrix([[mpmath.mpf(str(v.evalf(DIGITS))) for v in row] for row in matrix.tolist()])
-        values, _ = mpmath.eigsy(numeric)  # H is real and symmetric: real eigenvalues
-        return sorted(values[i] for i in range(matrix.shape[0]))
+def _exact_eigenvalues(hessian: Result, exact: list[list[Any]], context: Context) -> list[Any] | None:
+    engine = context.engine
+    n = len(exact)
+    zero = engine.zero
+    if all(exact[i][j] == zero for i in range(n) for j in range(n) if i > j) or all(
+        exact[i][j] == zero for i in range(n) for j in range(n) if i < j
+    ):
+        return [exact[i][i] for i in range(n)]
+    if n == 2:
+        # a symmetric 2x2 matrix [[a, b], [b, d]]: (a + d)/2 -+ sqrt(((a - d)/2)**2 + b**2)
+        (a, b), (_, d) = exact
+        half = engine.number(1, 2)
+        middle = engine.mul([half, engine.add([a, d])])
+        spread = engine.mul([half, engine.subtract(a, d)])
+        root = engine.pow(engine.add([engine.pow(spread, engine.number(2)), engine.pow(b, engine.number(2))]), half)
+        return [engine.subtract(middle, root), engine.add([middle, root])]
+    if n == 3 and all(engine.node(v)[0] == 0 for row in exact for v in row):  # NUMBER: rational entries
+        return _rational_3x3(exact, context)
+    return None
 
 
-def _exact_sign(value: sp.Expr, number: sp.Expr) -> int:
-    if value.is_zero:
-        return 0
-    if value.is_positive:
-        return 1
-    if value.is_negative:
-        return -1
-    return 0 if is_zero(value) else (1 if number > 0 else -1)
+def _rational_3x3(exact: list[list[Any]], context: Context) -> list[Any] | None:
+    import sympy as sp
+
+    from jaccli.engine.sympy_engine import to_sympy
+
+    engine = context.engine
+    matrix = sp.Matrix([[to_sympy(engine, v) for v in row] for row in exact])
+    values = [value for value, times in matrix.eigenvals().items() for _ in range(times)]
+    if any(v.has(sp.I, sp.CRootOf) for v in values):
+        return None  # a real root written through complex radicals: the numbers say more
+    from jaccli.engine import engine as engine_named
+    from jaccli.engine.convert import convert
+
+    return [convert(v, engine_named("sympy"), engine) for v in values]
 
 
-def classify(hessian: Result, gradient: Result) -> Result:
-    """The Hessian result with the curvature at each point; `gradient` is evaluated at the same points."""
-    evaluations = tuple(
-        replace(h, curvature=curvature(h.values, g.gradient)) for h, g in zip(hessian.evaluations, gradient.evaluations)
-    )
-    return replace(hessian, evaluations=evaluations)
+def numeric_eigenvalues(matrix: Sequence[Sequence[Any]]) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    """Ascending eigenvalues of a real symmetric matrix, and their signs, decided at 50 digits when
+    doubles cannot tell."""
+    import numpy as np
+
+    values = np.linalg.eigvalsh(np.array([[float(v) for v in row] for row in matrix], dtype=float))
+    scale = max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
+    if all(abs(v) > DOUBLE_DOUBT * scale for v in values):
+        return tuple(float(v) for v in values), tuple(1 if v > 0 else -1 for v in values)
+    from jaccli.numeric import context
+
+    ctx = context(DIGITS)
+    precise, _ = ctx.eigsy(ctx.matrix([[ctx.mpf(v) for v in row] for row in matrix]))
+    ordered = sorted(precise[i] for i in range(len(values)))
+    big = max([ctx.mpf(1), *(abs(v) for v in ordered)])
+    signs = tuple(0 if abs(v) <= RELATIVE_ZERO * big else (1 if v > 0 else -1) for v in ordered)
+    return tuple(float(v) for v in ordered), signs
 
 
-def directional(evaluation: Evaluation, direction: Sequence[sp.Expr]) -> Directional:
+def directional(evaluation: Evaluation, direction: Sequence[Any], context: Context) -> Directional:
     """grad f . v / |v| at the point, exact where the gradient is exact; v must not be the zero vector."""
+    engine = context.engine
     v = tuple(direction)
-    length = sp.sqrt(sp.Add(*(c**2 for c in v)))
+    two = engine.number(2)
+    length = engine.pow(engine.add([engine.pow(c, two) for c in v]), engine.number(1, 2))
     gradient = evaluation.gradient
     if any(g is None for g in gradient):
         return Directional(v, None, None)
-    value = sp.Add(*(g * c for g, c in zip(gradient, v) if g is not None)) / length
+    value = engine.divide(engine.add([engine.mul([g, c]) for g, c in zip(gradient, v)]), length)
     norm = evaluation.norm
-    if norm is None or is_zero(norm):
+    norm_value = None if norm is None else context.evaluator.value(norm)
+    if norm_value is None or norm_value == 0:
         return Directional(v, value, None)
-    cosine = float((-value / norm).evalf(DIGITS))  # cos of the angle between v and -grad f
+    cosine = float(-context.evaluator.value(value) / norm_value)  # cos of the angle between v and -grad f
     return Directional(v, value, math.degrees(math.acos(max(-1.0, min(1.0, cosine)))))
 
 
-def with_direction(gradient: Result, direction: Sequence[sp.Expr]) -> Result:
+def with_direction(gradient: Result, direction: Sequence[Any], context: Context) -> Result:
     """The gradient result with the directional derivative along `direction` at each point."""
-    evaluations = tuple(replace(e, directional=directional(e, direction)) for e in gradient.evaluations)
-    return replace(gradient, evaluations=evaluations)
+    assert gradient.kind is Kind.GRADIENT
+    evaluations = [replace(e, directional=directional(e, direction, context)) for e in gradient.evaluations]
+    return gradient.with_evaluations(evaluations)

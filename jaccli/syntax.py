@@ -22,7 +22,7 @@ _TOKEN = re.compile(
     r"(?P<ws>[ \t\r\n]+)"
     r"|(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-    r"|(?P<op>\*\*|[-+*/^(),\[\];])",
+    r"|(?P<op>\*\*|[-+*/^@(),\[\];])",
     re.ASCII,
 )
 
@@ -301,7 +301,7 @@ def _entries(body: ast.expr) -> list[ast.expr]:
     return [body]
 
 
-def split_top_level(text: str) -> list[str]:
+def split_top_level(text: str, option: str = "--at") -> list[str]:
     """Split at commas outside brackets."""
     parts: list[str] = []
     depth = 0
@@ -318,5 +318,5 @@ def split_top_level(text: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     if any(not p.strip() for p in parts):
-        raise PointError(f"--at '{quoted(text)}': an empty value")
+        raise PointError(f"{option} '{quoted(text)}': an empty value")
     return parts

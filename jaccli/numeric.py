@@ -1,0 +1,206 @@
+"""Values of expressions at a point, in high precision, with jac's conventions on every engine.
+
+An expression has a value at a point only where every part of it is a finite real number: a
+logarithm of a number that is not positive, a square root or fractional power of a negative
+number, acosh below 1, asin beyond [-1, 1], atanh at or beyond ±1, a division by zero, a pole of
+tan, have none, and neither has anything built on them (None). Values are computed with mpmath at
+DIGITS significant digits, on the expression's structure, so that both engines give the same
+value for the same entry.
+
+Zero is decided exactly where the expression is exact: a sum whose terms cancel to within
+10**-(DIGITS - 10) of the largest of them is 0 (log2(8) - 3 is 0), and so is sin or tan at a
+multiple of pi to that precision. The piecewise functions take that zero into account: sign(0) is
+0, heaviside(0) is 1/2, abs has the derivative sign, max and min of equal values agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import mpmath
+
+from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, SYMBOL, Engine
+
+DIGITS = 50
+_CANCELLATION_DIGITS = DIGITS - 10
+
+
+def context(digits: int = DIGITS) -> Any:
+    """An mpmath context of its own, so that jac never changes mpmath's global precision."""
+    ctx = mpmath.MPContext()
+    ctx.dps = digits
+    return ctx
+
+
+class Evaluator:
+    """Memoised values of expressions: constants, or expressions over the symbols of `point`."""
+
+    def __init__(self, engine: Engine, point: Mapping[str, Any] | None = None, digits: int = DIGITS) -> None:
+        self.engine = engine
+        self.ctx = context(digits)
+        self.tolerance = self.ctx.mpf(10) ** -(digits - 10)
+        self.point = {name: self.ctx.mpf(value) for name, value in (point or {}).items()}
+        self.cache: dict[Any, Any] = {}
+        ctx = self.ctx
+        self._unary: dict[str, Callable[[Any], Any]] = {
+            "sin": self._sin,
+            "cos": ctx.cos,
+            "tan": self._tan,
+            "sec": lambda a: self._reciprocal(ctx.cos(a)),
+            "csc": lambda a: self._reciprocal(self._sin(a)),
+            "cot": lambda a: self._reciprocal(self._tan_or_none(a)),
+            "asin": lambda a: ctx.asin(a) if abs(a) <= 1 else None,
+            "acos": lambda a: ctx.acos(a) if abs(a) <= 1 else None,
+            "atan": ctx.atan,
+            "sinh": ctx.sinh,
+            "cosh": ctx.cosh,
+            "tanh": ctx.tanh,
+            "asinh": ctx.asinh,
+            "acosh": lambda a: ctx.acosh(a) if a >= 1 else None,
+            "atanh": lambda a: ctx.atanh(a) if abs(a) < 1 else None,
+            "exp": ctx.exp,
+            "log": lambda a: ctx.log(a) if a > 0 else None,
+            "abs": abs,
+            "sign": lambda a: ctx.mpf(0 if a == 0 else 1 if a > 0 else -1),
+            "floor": self._floor,
+            "ceiling": lambda a: -self._floor(-a),
+            "heaviside": lambda a: ctx.mpf(0.5) if a == 0 else ctx.mpf(1 if a > 0 else 0),
+            "sigmoid": lambda a: 1 / (1 + ctx.exp(-a)),
+            "softplus": lambda a: ctx.log1p(ctx.exp(a)) if a < 0 else a + ctx.log1p(ctx.exp(-a)),
+            "cbrt": lambda a: ctx.mpf(0) if a == 0 else ctx.sign(a) * ctx.cbrt(abs(a)),
+        }
+
+    def value(self, expr: Any) -> Any | None:
+        """The value as an mpf, or None where it is undefined."""
+        cache = self.cache
+        if expr in cache:
+            return cache[expr]
+        node = self.engine.node
+        # Post-order with an explicit stack: expressions may be deeper than Python's recursion limit.
+        stack: list[tuple[Any, Any]] = [(expr, None)]
+        while stack:
+            current, seen = stack.pop()
+            if current in cache:
+                continue
+            parts = node(current) if seen is None else seen
+            kind = parts[0]
+            if kind in (ADD, MUL):
+                children: Sequence[Any] = parts[1]
+            elif kind == POW:
+                children = (parts[1], parts[2])
+            elif kind == CALL:
+                children = parts[2]
+            else:
+                children = ()
+            missing = [c for c in children if c not in cache]
+            if seen is None and missing:
+                stack.append((current, parts))
+                stack.extend((c, None) for c in missing)
+                continue
+            cache[current] = self._compute(parts, [cache[c] for c in children])
+        return cache[expr]
+
+    def _compute(self, parts: tuple[int, Any, Any], args: Sequence[Any]) -> Any | None:
+        kind = parts[0]
+        if kind == NUMBER:
+            return self.ctx.mpf(parts[1]) / parts[2] if parts[2] != 1 else self.ctx.mpf(parts[1])
+        if kind == SYMBOL:
+            return self.point[parts[1]]
+        if kind == CONSTANT:
+            return +self.ctx.pi if parts[1] == "pi" else self.ctx.e + 0
+        if any(a is None for a in args):
+            return None
+        if kind == ADD:
+            return self._sum(args)
+        if kind == MUL:
+            product = self.ctx.mpf(1)
+            for a in args:
+                product *= a
+            return self._finite(product)
+        if kind == POW:
+            return self._power(args[0], args[1], parts[2])
+        if kind == CALL:
+            return self._call(parts[1], args)
+        return None  # UNDEFINED: a pole, nan, a complex number
+
+    def _finite(self, value: Any) -> Any | None:
+        return value if self.ctx.isfinite(value) else None
+
+    def _sum(self, terms: Sequence[Any]) -> Any | None:
+        total = self.ctx.fsum(terms)
+        largest = max(abs(t) for t in terms)
+        if abs(total) <= self.tolerance * largest:
+            return self.ctx.mpf(0)  # the terms cancel: zero, as exactly as the expression is exact
+        return self._finite(total)
+
+    def _power(self, base: Any, exponent: Any, exponent_expr: Any) -> Any | None:
+        ctx = self.ctx
+        kind, p, q = self.engine.node(exponent_expr)
+        if kind == NUMBER and q == 1:
+            if base == 0 and p < 0:
+                return None
+            return self._finite(base**p)
+        if base < 0:
+            return None  # a fractional power of a negative number is not real (cbrt is the real cube root)
+        if base == 0:
+            return ctx.mpf(0) if exponent > 0 else ctx.mpf(1) if exponent == 0 else None
+        return self._finite(ctx.power(base, exponent))
+
+    def _call(self, name: str, args: Sequence[Any]) -> Any | None:
+        ctx = self.ctx
+        if name == "max":
+            return max(args)
+        if name == "min":
+            return min(args)
+        if name == "atan2":
+            y, x = args
+            return None if x == 0 and y == 0 else ctx.atan2(y, x)
+        result = self._unary[name](args[0])
+        return None if result is None else self._finite(result)
+
+    def _multiple_of_pi(self, a: Any) -> bool:
+        turns = a / self.ctx.pi
+        return abs(turns - self.ctx.nint(turns)) <= self.tolerance * max(1, abs(turns))
+
+    def _sin(self, a: Any) -> Any:
+        return self.ctx.mpf(0) if self._multiple_of_pi(a) else self.ctx.sin(a)
+
+    def _tan_or_none(self, a: Any) -> Any | None:
+        return self.ctx.mpf(0) if self._multiple_of_pi(a) else self.ctx.tan(a)
+
+    def _tan(self, a: Any) -> Any | None:
+        if self._multiple_of_pi(a - self.ctx.pi / 2):
+            return None  # a pole
+        return self._tan_or_none(a)
+
+    def _reciprocal(self, a: Any | None) -> Any | None:
+        return None if a is None or a == 0 else 1 / a
+
+    def _floor(self, a: Any) -> Any:
+        nearest = self.ctx.nint(a)
+        if abs(a - nearest) <= self.tolerance * max(1, abs(a)):
+            return nearest
+        return self.ctx.floor(a)
+
+
+def to_float(value: Any | None) -> float | None:
+    """A double, or None; a value beyond the range of doubles is not a float (see `number`)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if number not in (float("inf"), float("-inf")) else None
+
+
+def number(value: Any | None, exact_text: str | None = None) -> int | float | str | None:
+    """A value for JSON: an int where it is a whole number of an exact value, else a float, and where
+    the value overflows a double, the exact form as a string (documented); None where undefined."""
+    if value is None:
+        return None
+    as_float = to_float(value)
+    if as_float is None:
+        return exact_text if exact_text is not None else mpmath.nstr(value, 17)
+    return as_float
