@@ -29,7 +29,7 @@ def derivative(
     *,
     var: str | None = None,
     order: int = 1,
-    vars: Vars | None = None,  # noqa: A002 - the name of the command-line option
+    vars: Vars | None = None,
     at: Point | None = None,
 ) -> Result:
     """d^k f/dx^k of one function or of each function of a list (a column)."""
@@ -39,7 +39,7 @@ def derivative(
 def gradient(
     function: str,
     *,
-    vars: Vars | None = None,  # noqa: A002
+    vars: Vars | None = None,
     wrt: str | Sequence[str] | None = None,
     at: Point | None = None,
     sparse: bool = False,
@@ -51,7 +51,7 @@ def gradient(
 def jacobian(
     functions: str | Sequence[str],
     *,
-    vars: Vars | None = None,  # noqa: A002
+    vars: Vars | None = None,
     wrt: str | Sequence[str] | None = None,
     at: Point | None = None,
     sparse: bool = False,
@@ -63,7 +63,7 @@ def jacobian(
 def hessian(
     function: str,
     *,
-    vars: Vars | None = None,  # noqa: A002
+    vars: Vars | None = None,
     wrt: str | Sequence[str] | None = None,
     at: Point | None = None,
     sparse: bool = False,
@@ -76,7 +76,7 @@ def solve(
     kind: Kind,
     texts: Sequence[str],
     *,
-    vars: Vars | None = None,  # noqa: A002
+    vars: Vars | None = None,
     wrt: str | Sequence[str] | None = None,
     var: str | None = None,
     order: int = 1,
@@ -103,7 +103,7 @@ def _texts(functions: str | Sequence[str]) -> list[str]:
     return [functions] if isinstance(functions, str) else list(functions)
 
 
-def _variables(vars: Vars | None) -> str | tuple[Variable, ...] | None:  # noqa: A002
+def _variables(vars: Vars | None) -> str | tuple[Variable, ...] | None:
     if vars is None or isinstance(vars, str):
         return vars
     if all(isinstance(v, Variable) for v in vars):
@@ -121,7 +121,9 @@ def _points(at: Point | None) -> list[str]:
         return [",".join(f"{name}={_written(value)}" for name, value in at.items())]
     if isinstance(at, Sequence):
         return [",".join(_written(v) for v in at)]
-    raise PointError(f"at: a point is a string, a mapping of names to values or a sequence of values, got {type(at).__name__}")
+    raise PointError(
+        f"at: a point is a string, a mapping of names to values or a sequence of values, got {type(at).__name__}"
+    )
 
 
 def _written(value: Any) -> str:

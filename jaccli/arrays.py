@@ -88,7 +88,7 @@ def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast
         raise refuse("inv() of a singular matrix (its determinant is 0)")
     inverse_det = builder.reciprocal(determinant, node)
     everything = tuple(range(n))
-    items = []
+    entries: list[Any] = []
     for i in range(n):
         for j in range(n):
             # (A^-1)_ij = (-1)^(i+j) M_ji / det A, M_ji the minor without row j and column i
@@ -97,8 +97,8 @@ def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast
             cofactor = minors.det(rows, columns) if n > 1 else engine.one
             if (i + j) % 2:
                 cofactor = engine.negate(cofactor)
-            items.append(builder.combine(MUL, [cofactor, inverse_det]))
-    return Array((n, n), tuple(items), matrix.sources)
+            entries.append(builder.combine(MUL, [cofactor, inverse_det]))
+    return Array((n, n), tuple(entries), matrix.sources)
 
 
 class _Minors:
@@ -131,4 +131,3 @@ class _Minors:
             result = builder.combine(ADD, terms) if terms else engine.zero
         self.cache[(rows, columns)] = result
         return result
-

@@ -29,7 +29,9 @@ FUNCTIONS = Limit("functions", 100_000, "functions in one command, vector compon
 VECTOR_SIZE = Limit("vector_size", 100_000, "components of one vector variable")
 MATRIX_SIZE = Limit("matrix_size", 1_000_000, "entries of one matrix variable")
 VARIABLES = Limit("variables", 1_000_000, "variables, vector and matrix entries counted")
-MATRIX_ENTRIES = Limit("matrix_entries", 1_000_000, "entries in one dense result (--sparse lists only the nonzero ones)")
+MATRIX_ENTRIES = Limit(
+    "matrix_entries", 1_000_000, "entries in one dense result (--sparse lists only the nonzero ones)"
+)
 DET_SIZE = Limit("det_size", 6, "rows of the square matrix of det() or inv(), expanded symbolically")
 NONZERO_ENTRIES = Limit("nonzero_entries", 1_000_000, "structurally nonzero entries in one result")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")

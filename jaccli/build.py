@@ -15,6 +15,7 @@ import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from typing import Any, TypeAlias
 
 from jaccli import bounds
@@ -147,7 +148,7 @@ class Builder:
             if isinstance(op, ast.Sub):
                 value = self._lift(lambda a: engine.negate(a[0]), [value], operand)
             elif isinstance(op, ast.Div):
-                value = self._lift(lambda a, at=operand: self.reciprocal(a[0], at), [value], operand)
+                value = self._lift(partial(self._reciprocal_of, node=operand), [value], operand)
             values.append(value)
         kind = ADD if family is ast.Add else MUL
         return self._lift(lambda a: self.combine(kind, a), values, node)
@@ -160,6 +161,9 @@ class Builder:
             what = f"a {'sum' if kind == ADD else 'product'} of {len(constants)} numbers"
             self.sizes.check_build(kind, None, constants, what)
         return self.engine.add(args) if kind == ADD else self.engine.mul(args)
+
+    def _reciprocal_of(self, args: Sequence[Any], node: ast.AST) -> Any:
+        return self.reciprocal(args[0], node)
 
     def reciprocal(self, value: Any, node: ast.AST) -> Any:
         if self.engine.is_constant(value) and self.evaluator.value(value) == 0:
@@ -175,7 +179,12 @@ class Builder:
                 numbers = [f for f in factors if engine.is_constant(f)] if kind == MUL else []
                 checked_base = engine.mul(numbers) if numbers else None
             if checked_base is not None:
-                self.sizes.check_build(POW, None, (checked_base, exponent), f"the power ({_brief(engine, base)})**({_brief(engine, exponent)})")
+                self.sizes.check_build(
+                    POW,
+                    None,
+                    (checked_base, exponent),
+                    f"the power ({_brief(engine, base)})**({_brief(engine, exponent)})",
+                )
         if engine.is_constant(base) and engine.is_constant(exponent):
             base_value, exponent_value = self.evaluator.value(base), self.evaluator.value(exponent)
             if base_value == 0 and exponent_value is not None and exponent_value < 0:
@@ -247,7 +256,6 @@ class Builder:
         return Array((len(rows), len(columns)), items, sources)
 
     def _dot(self, a: Sequence[Any], b: Sequence[Any]) -> Any:
-        engine = self.engine
         return self.combine(ADD, [self.combine(MUL, [x, y]) for x, y in zip(a, b)])
 
     # -- names and calls ------------------------------------------------------------------------------

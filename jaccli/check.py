@@ -12,25 +12,22 @@ import random
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
-import mpmath
-import sympy as sp
-
-from jaccli.core import Kind, Result, substitute, to_number
-from jaccli.core import _defined as defined_value
+from jaccli.answers import Answer
 from jaccli.errors import JacError, ParseError, PointError, VariableError
-from jaccli.mathfns import elementary
-from jaccli.parse import Answer, Parsed
-from jaccli.printing import to_text
+from jaccli.numeric import Evaluator
+from jaccli.problem import Kind
+from jaccli.result import Result
 
 SAMPLES = 50  # random points an entry must agree at
 CANDIDATES = 40 * SAMPLES  # random draws allowed to find points where the function is defined
 DIGITS = 30  # working precision of the random-point comparison
-AGREEMENT = sp.Float("1e-15")  # relative difference below which two 30-digit values agree
+AGREEMENT = 1e-15  # relative difference below which two 30-digit values agree
 PROOF_SECONDS = 2.0  # SymPy's attempt to prove one entry equal
 PROOF_BUDGET = 10.0  # all proof attempts of one check together
 DEFAULT_TOL = 1e-9  # absolute tolerance with --at
@@ -47,8 +44,8 @@ class EntryCheck:
     row: int  # 1-based
     column: int  # 1-based
     position: str  # ∂f/∂y, J[2,1] (∂f_2/∂x), H[1,2] ...
-    expected: sp.Expr
-    given: sp.Expr
+    expected: str
+    given: str
     equal: bool
     method: str  # "symbolic" | "random points" | "point"
     witness: tuple[tuple[str, str], ...] | None = None  # a point where they differ
@@ -58,7 +55,7 @@ class EntryCheck:
     @property
     def description(self) -> str:
         """`∂f/∂y: expected 2*y, given 3*y; at x = 0.5, y = 1.25: expected 2.5, given 3.75`."""
-        text = f"{self.position}: expected {to_text(self.expected)}, given {to_text(self.given)}"
+        text = f"{self.position}: expected {self.expected}, given {self.given}"
         if self.witness is None:
             return f"{text} (not shown equal at any point where both are defined)"
         where = ", ".join(f"{name} = {value}" for name, value in self.witness)
@@ -95,13 +92,12 @@ class Verdict:
         result = self.result
         about: dict[str, Any] = {}
         if result is not None:
-            m, n = result.shape
             about = {
                 "schema": 1,
                 "kind": result.kind.value,
-                "functions": list(result.functions),
+                "functions": list(result.function_texts),
                 "variables": list(result.variables),
-                "expected": [[to_text(result.matrix[i, j]) for j in range(n)] for i in range(m)],
+                "expected": result.symbolic,
                 "answer": self.answer,
             }
         return about | {
@@ -117,8 +113,8 @@ class Verdict:
                     "row": e.row,
                     "column": e.column,
                     "position": e.position,
-                    "expected": to_text(e.expected),
-                    "given": to_text(e.given),
+                    "expected": e.expected,
+                    "given": e.given,
                     "equal": e.equal,
                     "method": e.method,
                     "witness": None if e.witness is None else dict(e.witness),
@@ -152,7 +148,7 @@ def _shape_name(result: Result) -> str:
     )
 
 
-def _fitted(result: Result, answer: Answer) -> tuple[tuple[sp.Expr, ...], ...] | None:
+def _fitted(result: Result, answer: Answer) -> tuple[tuple[Any, ...], ...] | None:
     """The answer as an m×n matrix, or None when its shape is not the expected one.
 
     A flat list fits a row (gradient, 1×n) or a column (derivative of a list, m×1) of its length.
@@ -173,11 +169,7 @@ def _shape_text(answer: Answer) -> str:
 
 
 def check(
-    result: Result,
-    parsed: Parsed,
-    answer: Answer,
-    points: Sequence[Mapping[sp.Symbol, sp.Expr]] = (),
-    tol: float = DEFAULT_TOL,
+    result: Result, answer: Answer, points: Sequence[Sequence[tuple[str, Any]]] = (), tol: float = DEFAULT_TOL
 ) -> Verdict:
     """Compare the answer with the result: at the points within tol if any are given, else as functions."""
     m, n = result.shape
@@ -185,15 +177,14 @@ def check(
     if rows is None:
         reason = f"wrong shape: expected {m}x{n} ({_shape_name(result)}), given {_shape_text(answer)}"
         return Verdict(False, reason, "shape", (m, n), answer.shape, (), result, answer.text)
-    pairs = [(i, j, result.matrix[i, j], rows[i][j]) for i in range(m) for j in range(n)]
+    pairs = [(i, j, result.entry(i, j), rows[i][j]) for i in range(m) for j in range(n)]
     if points:
         entries = [_at_points(result, i, j, e, g, points, tol) for i, j, e, g in pairs]
-        where = "; ".join(", ".join(f"{s.name} = {to_text(v)}" for s, v in p.items()) for p in points)
+        where = "; ".join(", ".join(f"{c} = {result.text(v)}" for c, v in p) for p in points)
         reason = f"equal at {where} (tolerance {tol:g})"
         method = "point"
     else:
-        symbols = [s for v in parsed.variables for s in v.symbols]
-        sampler = _Sampler(symbols, parsed.functions)
+        sampler = _Sampler(result)
         entries = [_as_functions(result, i, j, e, g, sampler) for i, j, e, g in pairs]
         numeric = [e for e in entries if e.method == "random points"]
         method = "random points" if numeric else "symbolic"
@@ -205,47 +196,48 @@ def check(
 
 
 def _at_points(
-    result: Result,
-    i: int,
-    j: int,
-    expected: sp.Expr,
-    given: sp.Expr,
-    points: Sequence[Mapping[sp.Symbol, sp.Expr]],
-    tol: float,
+    result: Result, i: int, j: int, expected: Any, given: Any, points: Sequence[Sequence[tuple[str, Any]]], tol: float
 ) -> EntryCheck:
+    from jaccli.pipeline import Context, Substitution
+
     label = position(result, i, j)
+    context = Context(result.engine)
     for point in points:
-        want = to_number(defined_value(substitute(expected, point, {})))
-        got = to_number(defined_value(substitute(given, point, {})))
+        substitute = Substitution(context, dict(point))
+        want = _plain_or_none(context.evaluator.value(substitute(expected)))
+        got = _plain_or_none(context.evaluator.value(substitute(given)))
         same = want == got if want is None or got is None else abs(float(want) - float(got)) <= tol
         if not same:
-            witness = tuple((s.name, to_text(v)) for s, v in point.items())
-            return EntryCheck(i + 1, j + 1, label, expected, given, False, "point", witness, want, got)
-    return EntryCheck(i + 1, j + 1, label, expected, given, True, "point")
+            witness = tuple((c, result.text(v)) for c, v in point)
+            return EntryCheck(
+                i + 1, j + 1, label, result.text(expected), result.text(given), False, "point", witness, want, got
+            )
+    return EntryCheck(i + 1, j + 1, label, result.text(expected), result.text(given), True, "point")
 
 
-def _as_functions(result: Result, i: int, j: int, expected: sp.Expr, given: sp.Expr, sampler: _Sampler) -> EntryCheck:
+def _as_functions(result: Result, i: int, j: int, expected: Any, given: Any, sampler: _Sampler) -> EntryCheck:
     label = position(result, i, j)
-    if expected == given or sp.expand(expected - given) == 0:
-        return EntryCheck(i + 1, j + 1, label, expected, given, True, "symbolic")
+    texts = (result.text(expected), result.text(given))
+    if expected == given:
+        return EntryCheck(i + 1, j + 1, label, *texts, True, "symbolic")
     difference = sampler.difference(expected, given)
     if difference is not None:
         witness, want, got = difference
-        return EntryCheck(i + 1, j + 1, label, expected, given, False, "random points", witness, want, got)
+        return EntryCheck(i + 1, j + 1, label, *texts, False, "random points", witness, want, got)
     proved = sampler.prove(expected, given)
     if not proved and not sampler.compared:
         # No point where both are defined: only a proof can say they are equal.
-        return EntryCheck(i + 1, j + 1, label, expected, given, False, "random points")
-    return EntryCheck(i + 1, j + 1, label, expected, given, True, "symbolic" if proved else "random points")
+        return EntryCheck(i + 1, j + 1, label, *texts, False, "random points")
+    return EntryCheck(i + 1, j + 1, label, *texts, True, "symbolic" if proved else "random points")
 
 
 class _Sampler:
     """Random points where the functions are defined, and 30-digit values of expressions there."""
 
-    def __init__(self, symbols: Sequence[sp.Symbol], functions: Sequence[sp.Expr]) -> None:
-        self.symbols = list(symbols)
-        self.functions = list(functions)
-        self._points: list[tuple[tuple[sp.Rational, ...], list[mpmath.mpf]]] | None = None
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.names = list(result.problem.components)
+        self._points: list[tuple[tuple[Fraction, ...], Evaluator]] | None = None
         self.compared = 0  # points at which the last difference() compared values
         self.proof_seconds = 0.0
 
@@ -254,98 +246,80 @@ class _Sampler:
         return len(self.points)
 
     @property
-    def points(self) -> list[tuple[tuple[sp.Rational, ...], list[mpmath.mpf]]]:
+    def points(self) -> list[tuple[tuple[Fraction, ...], Evaluator]]:
         """Up to SAMPLES points where every function is defined, drawn with a fixed seed."""
         if self._points is None:
             draw = random.Random(SEED)
-            inside = self._compile(self.functions)
-            found: list[tuple[tuple[sp.Rational, ...], list[mpmath.mpf]]] = []
-            with mpmath.workdps(DIGITS):
-                for _ in range(CANDIDATES):
-                    exact = tuple(_coordinate(draw) for _ in self.symbols)
-                    values = [mpmath.mpf(v.p) / v.q for v in exact]
-                    if all(_number(v) is not None for v in _call(inside, values, len(self.functions))):
-                        found.append((exact, values))
-                        if len(found) == SAMPLES:
-                            break
+            found: list[tuple[tuple[Fraction, ...], Evaluator]] = []
+            for _ in range(CANDIDATES):
+                exact = tuple(_coordinate(draw) for _ in self.names)
+                evaluator = Evaluator(self.result.engine, dict(zip(self.names, exact)), digits=DIGITS)
+                if all(evaluator.value(f) is not None for f in self.result.functions):
+                    found.append((exact, evaluator))
+                    if len(found) == SAMPLES:
+                        break
             self._points = found
         return self._points
 
-    def _compile(self, expressions: Sequence[sp.Expr]) -> Callable[..., Any]:
-        with mpmath.workdps(DIGITS):
-            return sp.lambdify(self.symbols, [elementary(e) for e in expressions], modules="mpmath", dummify=True)
-
     def difference(
-        self, expected: sp.Expr, given: sp.Expr
+        self, expected: Any, given: Any
     ) -> tuple[tuple[tuple[str, str], ...], float | int | None, float | int | None] | None:
         """A point where the expected value is defined and the given one differs or is undefined."""
-        both = self._compile([expected, given])
         compared = 0
-        with mpmath.workdps(DIGITS):
-            for exact, values in self.points:
-                want, got = (_number(v) for v in _call(both, values, 2))
-                if want is None:
-                    continue
-                compared += 1
-                if got is None or abs(want - got) > AGREEMENT * max(1, abs(want), abs(got)):
-                    witness = tuple((s.name, _decimal(v)) for s, v in zip(self.symbols, exact))
-                    return witness, _plain(want), None if got is None else _plain(got)
+        for exact, evaluator in self.points:
+            want, got = evaluator.value(expected), evaluator.value(given)
+            if want is None:
+                continue
+            compared += 1
+            if got is None or abs(want - got) > AGREEMENT * max(1, abs(want), abs(got)):
+                witness = tuple((name, _decimal(v)) for name, v in zip(self.names, exact))
+                return witness, _plain(want), None if got is None else _plain(got)
         self.compared = compared
         return None
 
-    def prove(self, expected: sp.Expr, given: sp.Expr) -> bool:
+    def prove(self, expected: Any, given: Any) -> bool:
         """SymPy's simplify of the difference, bounded in time; False when it cannot tell."""
         remaining = PROOF_BUDGET - self.proof_seconds
         if remaining <= 0:
             return False
+        import sympy as sp
+
+        from jaccli.engine.sympy_engine import to_sympy
+        from jaccli.mathfns import elementary
+
+        engine = self.result.engine
         started = time.monotonic()
         try:
             with _time_limit(min(PROOF_SECONDS, remaining)):
-                return bool(sp.simplify(elementary(expected - given)) == 0)
+                difference = to_sympy(engine, expected) - to_sympy(engine, given)
+                return bool(sp.simplify(elementary(difference)) == 0)
         except _OutOfTimeError:
             return False
         finally:
             self.proof_seconds += time.monotonic() - started
 
 
-def _coordinate(draw: random.Random) -> sp.Rational:
+def _coordinate(draw: random.Random) -> Fraction:
     """A random value with three decimals, never a whole number (0, 1 and -1 are special points)."""
     low, high = _BOXES[draw.randrange(len(_BOXES))]
     while True:
         thousandths = draw.randint(low * 1000, high * 1000)
         if thousandths % 1000:
-            return sp.Rational(thousandths, 1000)
+            return Fraction(thousandths, 1000)
 
 
-def _call(function: Callable[..., Any], values: Sequence[mpmath.mpf], count: int) -> list[Any]:
-    try:
-        return list(function(*values))
-    except (ZeroDivisionError, ValueError, TypeError, OverflowError):
-        return [None] * count
+def _plain_or_none(value: Any | None) -> float | int | None:
+    return None if value is None else _plain(value)
 
 
-def _number(value: Any) -> mpmath.mpf | None:
-    """A finite real value, or None (a complex value, an infinity, NaN, an error)."""
-    if isinstance(value, (int, float)):
-        value = mpmath.mpf(value)
-    if isinstance(value, mpmath.mpc):
-        if value.imag != 0:
-            return None
-        value = value.real
-    if not isinstance(value, mpmath.mpf) or not mpmath.isfinite(value):
-        return None
-    return value
-
-
-def _plain(value: mpmath.mpf) -> float | int:
+def _plain(value: Any) -> float | int:
     number = float(value)
     return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
-def _decimal(value: sp.Rational) -> str:
+def _decimal(value: Fraction) -> str:
     """A point value as the decimal it was drawn as (it parses back with --at)."""
-    text = f"{float(value):.3f}".rstrip("0")
-    return text
+    return f"{float(value):.3f}".rstrip("0")
 
 
 def _shown(value: float | int | None) -> str:
@@ -412,29 +386,26 @@ def check_texts(
     tol: float = DEFAULT_TOL,
 ) -> Verdict:
     """A check from the words of the command line: KIND (grad|jacobian|diff|hessian), the functions, the answer."""
-    from jaccli import core, parse
+    from jaccli.answers import parse_answer
+    from jaccli.api import solve
+    from jaccli.build import Builder, namespace
+    from jaccli.pipeline import Context, read_point
 
     if kind not in KINDS:
         raise VariableError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
     if not tol >= 0 or tol == float("inf"):
         raise PointError(f"--tol must be a finite number of at least 0, got {tol}")
-    variables = parse.parse_vars(vars_) if vars_ is not None else None
-    parsed = parse.parse_functions(functions, variables)
-    wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
-    if KINDS[kind] == "gradient":
-        result = core.gradient(parsed, wrt_names)
-    elif KINDS[kind] == "jacobian":
-        result = core.jacobian(parsed, wrt_names)
-    elif KINDS[kind] == "hessian":
-        result = core.hessian(parsed, wrt_names)
-    else:
-        result = core.derivative(parsed, var, order)
-    points = [parse.parse_point(p, parsed.variables) for p in at]
+    context = Context()
+    result = solve(Kind(KINDS[kind]), functions, vars=vars_, wrt=wrt, var=var, order=order, context=context)
+    points = [read_point(context, result.problem, p) for p in at]
+    builder = Builder(
+        context.engine, namespace(context.engine, result.problem.variables, components=True), context.functions
+    )
     try:
-        given = parse.parse_answer(answer, parsed.variables)
+        given = parse_answer(answer, builder)
     except ParseError as error:
         raise AnswerError(f"answer: {error}") from None
-    return check(result, parsed, given, points, tol)
+    return check(result, given, points, tol)
 
 
 @dataclass(frozen=True)

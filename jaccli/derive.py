@@ -43,11 +43,11 @@ class Differentiator:
     def _children(self, expr: Any) -> Sequence[Any]:
         kind, a, b = self.node(expr)
         if kind in (ADD, MUL):
-            return a  # type: ignore[no-any-return]
+            return a
         if kind == POW:
             return (a, b)
         if kind == CALL:
-            return b  # type: ignore[no-any-return]
+            return b
         return ()
 
     def _depends(self, root: Any) -> bool:

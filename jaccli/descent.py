@@ -1,23 +1,19 @@
 """Gradient descent x <- x - rate * grad f(x), in floating point: the path, the loss going down, why it stopped.
 
-f and grad f are compiled once (SymPy's lambdify over Python's math module) and then called per step,
-so a step costs microseconds, not a symbolic substitution.
+f and grad f are compiled once (`jaccli.compiled`) and then called per step, so a step costs
+microseconds, not a symbolic substitution.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import sympy as sp
-
-from jaccli import limits
-from jaccli.core import columns
-from jaccli.errors import JacError, PointError, ShapeError
-from jaccli.mathfns import elementary, without_distributions
-from jaccli.parse import Parsed
+from jaccli import bounds as limits
+from jaccli.errors import JacError, PointError
+from jaccli.result import Result
 
 DEFAULT_RATE = 0.1
 DEFAULT_STEPS = 100
@@ -71,18 +67,19 @@ class _UndefinedError(Exception):
         self.overflow = overflow
 
 
-def compile_function(parsed: Parsed) -> tuple[Callable[..., float], Callable[..., list[float]], tuple[sp.Symbol, ...]]:
-    """f and grad f as plain Python functions of the components, in column order."""
-    if len(parsed.functions) != 1 or parsed.vector_valued:
-        raise ShapeError(f"descend takes one scalar function, got {len(parsed.functions)} functions")
-    symbols = columns(parsed.variables, None)
-    if not symbols:
-        raise ShapeError("descend needs a function of at least one variable")
-    f = parsed.functions[0]
-    gradient = [without_distributions(sp.diff(f, s)) for s in symbols]
-    value = sp.lambdify(symbols, elementary(f), modules="math", dummify=True)
-    slope = sp.lambdify(symbols, [elementary(g) for g in gradient], modules="math", dummify=True)
-    return value, slope, symbols
+def compile_function(gradient: Result) -> Callable[[Sequence[float]], tuple[float, list[float]]]:
+    """f and grad f at a point (a list of floats in column order), compiled once."""
+    import numpy as np
+
+    from jaccli.compiled import Compiled
+
+    compiled = Compiled(gradient)
+
+    def value_and_gradient(x: Sequence[float]) -> tuple[float, list[float]]:
+        values, functions = compiled.values_and_functions(np.array([x], dtype=float))
+        return float(functions[0, 0]), [float(v) for v in values[0]]
+
+    return value_and_gradient
 
 
 def check_settings(rate: float, steps: int, tol: float) -> None:
@@ -97,8 +94,8 @@ def check_settings(rate: float, steps: int, tol: float) -> None:
 
 
 def descend(
-    parsed: Parsed,
-    start: Mapping[sp.Symbol, sp.Expr],
+    gradient: Result,
+    start: Sequence[float],
     *,
     rate: float = DEFAULT_RATE,
     steps: int = DEFAULT_STEPS,
@@ -108,12 +105,13 @@ def descend(
     |grad f| < tol (converged), when |f| grows past DIVERGENCE_FACTOR times its start (diverged), or
     when f or grad f stops being a finite real number (diverged on overflow, else left the domain)."""
     check_settings(rate, steps, tol)
-    value_of, gradient_of, symbols = compile_function(parsed)
-    x = [float(start[s]) for s in symbols]
+    value_and_gradient = compile_function(gradient)
+    names = gradient.variables
+    x = [float(v) for v in start]
     try:
-        f, g = _evaluate(value_of, gradient_of, x)
+        f, g = _evaluate(value_and_gradient, x)
     except _UndefinedError:
-        where = ", ".join(f"{s.name}={v:g}" for s, v in zip(symbols, x))
+        where = ", ".join(f"{name}={v:g}" for name, v in zip(names, x))
         raise PointError(f"f or its gradient has no finite real value at the start point ({where})") from None
     bound = DIVERGENCE_FACTOR * max(1.0, abs(f))
     path = [Step(0, tuple(x), f, _norm(g))]
@@ -125,7 +123,7 @@ def descend(
             break
         x = [xi - rate * gi for xi, gi in zip(x, g)]
         try:
-            f, g = _evaluate(value_of, gradient_of, x)
+            f, g = _evaluate(value_and_gradient, x)
         except _UndefinedError as undefined:
             reason = Reason.DIVERGED if undefined.overflow else Reason.LEFT_DOMAIN
             unfinished = k
@@ -137,34 +135,20 @@ def descend(
     else:
         if path[-1].gradient_norm < tol:
             reason = Reason.CONVERGED
-    names = tuple(s.name for s in symbols)
-    return Descent(parsed.texts[0], names, rate, steps, tol, tuple(path), reason, unfinished)
+    return Descent(gradient.function_texts[0], tuple(names), rate, steps, tol, tuple(path), reason, unfinished)
 
 
 def _evaluate(
-    value_of: Callable[..., float], gradient_of: Callable[..., list[float]], x: Sequence[float]
+    value_and_gradient: Callable[[Sequence[float]], tuple[float, list[float]]], x: Sequence[float]
 ) -> tuple[float, list[float]]:
     if not all(math.isfinite(v) for v in x):
         raise _UndefinedError(overflow=True)
-    try:
-        f = _real(value_of(*x))
-        g = [_real(v) for v in gradient_of(*x)]
-    except OverflowError:
-        raise _UndefinedError(overflow=True) from None
-    except (ValueError, ZeroDivisionError, TypeError):
-        # math.log(-1), 1/0, a complex power compared by max(): no real value here
-        raise _UndefinedError(overflow=False) from None
+    f, g = value_and_gradient(x)
     if math.isnan(f) or any(math.isnan(v) for v in g):
         raise _UndefinedError(overflow=False)
     if math.isinf(f) or math.isinf(_norm(g)):
         raise _UndefinedError(overflow=True)
     return f, g
-
-
-def _real(value: object) -> float:
-    if isinstance(value, complex):
-        raise ValueError("complex value")
-    return float(value)  # type: ignore[arg-type]
 
 
 def _norm(gradient: Sequence[float]) -> float:

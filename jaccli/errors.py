@@ -66,8 +66,8 @@ class PointError(JacError):
     """A point that cannot be used: wrong count, unknown name, value that is not a finite real."""
 
 
-class ShapeError(JacError):
-    """A command applied to a function of the wrong shape (a gradient of a vector function...)."""
+class ShapeError(ParseError):
+    """A function of the wrong shape: a gradient of a vector function, vectors of different lengths..."""
 
 
 class JacTimeoutError(JacError):

@@ -21,10 +21,37 @@ from jaccli.engine.base import NUMBER, Engine
 ELEMENTWISE: dict[str, tuple[int, int | None]] = {
     **{
         name: (1, 1)
-        for name in (
-            "sin cos tan sec csc cot asin acos atan sinh cosh tanh asinh acosh atanh exp ln log2 log10 sqrt "
-            "cbrt abs sign floor ceiling heaviside sigmoid relu softplus"
-        ).split()
+        for name in [
+            "sin",
+            "cos",
+            "tan",
+            "sec",
+            "csc",
+            "cot",
+            "asin",
+            "acos",
+            "atan",
+            "sinh",
+            "cosh",
+            "tanh",
+            "asinh",
+            "acosh",
+            "atanh",
+            "exp",
+            "ln",
+            "log2",
+            "log10",
+            "sqrt",
+            "cbrt",
+            "abs",
+            "sign",
+            "floor",
+            "ceiling",
+            "heaviside",
+            "sigmoid",
+            "relu",
+            "softplus",
+        ]
     },
     "log": (1, 2),
     "atan2": (2, 2),
@@ -80,8 +107,9 @@ class Functions:
     def _decided(self, name: str, args: Sequence[Any]) -> Any | None:
         """A piecewise function of constants, decided by their values; None where one is undefined."""
         engine = self.engine
-        values = [self.evaluator.value(a) for a in args]
-        if any(v is None for v in values):
+        found = [self.evaluator.value(a) for a in args]
+        values = [v for v in found if v is not None]
+        if len(values) < len(found):
             return None
         if name in ("max", "min"):
             chosen = max(range(len(args)), key=lambda k: values[k] if name == "max" else -values[k])

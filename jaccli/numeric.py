@@ -16,6 +16,7 @@ multiple of pi to that precision. The piecewise functions take that zero into ac
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -40,7 +41,7 @@ class Evaluator:
         self.engine = engine
         self.ctx = context(digits)
         self.tolerance = self.ctx.mpf(10) ** -(digits - 10)
-        self.point = {name: self.ctx.mpf(value) for name, value in (point or {}).items()}
+        self.point = {name: self._mpf(value) for name, value in (point or {}).items()}
         self.cache: dict[Any, Any] = {}
         ctx = self.ctx
         self._unary: dict[str, Callable[[Any], Any]] = {
@@ -71,6 +72,11 @@ class Evaluator:
             "cbrt": lambda a: ctx.mpf(0) if a == 0 else ctx.sign(a) * ctx.cbrt(abs(a)),
         }
 
+    def _mpf(self, value: Any) -> Any:
+        if isinstance(value, Fraction):
+            return self.ctx.mpf(value.numerator) / value.denominator
+        return self.ctx.mpf(value)
+
     def value(self, expr: Any) -> Any | None:
         """The value as an mpf, or None where it is undefined."""
         cache = self.cache
@@ -100,6 +106,13 @@ class Evaluator:
                 continue
             cache[current] = self._compute(parts, [cache[c] for c in children])
         return cache[expr]
+
+    def defined(self, expr: Any) -> Any:
+        """The value of an expression known to have one (a checked constant or point value)."""
+        value = self.value(expr)
+        if value is None:
+            raise ValueError(f"no value where one was checked: {expr}")
+        return value
 
     def _compute(self, parts: tuple[int, Any, Any], args: Sequence[Any]) -> Any | None:
         kind = parts[0]

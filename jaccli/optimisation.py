@@ -76,7 +76,10 @@ def classify(hessian: Result, context: Context) -> Result:
     evaluations = []
     for evaluation in hessian.evaluations:
         substitute = Substitution(context, dict(evaluation.point))
-        values = [context.evaluator.value(substitute(gradient[j])) if j in gradient else 0 for j in range(len(hessian.variables))]
+        values = [
+            context.evaluator.value(substitute(gradient[j])) if j in gradient else 0
+            for j in range(len(hessian.variables))
+        ]
         gradient_zero = None if any(v is None for v in values) else all(v == 0 for v in values)
         curvature = _curvature(hessian, evaluation, context, gradient_zero)
         evaluations.append(replace(evaluation, curvature=curvature))
@@ -90,15 +93,16 @@ def _curvature(hessian: Result, evaluation: Evaluation, context: Context, gradie
         return Curvature(None, None, None, gradient_zero)
     exact_values = _exact_eigenvalues(hessian, exact, context)
     if exact_values is not None:
-        numbers = [context.evaluator.value(v) for v in exact_values]
-        if all(x is not None for x in numbers):
+        found = [context.evaluator.value(v) for v in exact_values]
+        numbers = [x for x in found if x is not None]
+        if len(numbers) == len(found):
             order = sorted(range(len(numbers)), key=lambda k: numbers[k])
             signs = tuple(_sign(numbers[k]) for k in order)
             return Curvature(
                 tuple(float(numbers[k]) for k in order), tuple(exact_values[k] for k in order), signs, gradient_zero
             )
-    numbers = [[evaluation.number_at(i, j) for j in range(n)] for i in range(n)]
-    values, signs = numeric_eigenvalues(numbers)
+    matrix = [[evaluation.number_at(i, j) for j in range(n)] for i in range(n)]
+    values, signs = numeric_eigenvalues(matrix)
     return Curvature(values, None, signs, gradient_zero)
 
 
@@ -143,12 +147,12 @@ def _rational_3x3(exact: list[list[Any]], context: Context) -> list[Any] | None:
     return [convert(v, engine_named("sympy"), engine) for v in values]
 
 
-def numeric_eigenvalues(matrix: Sequence[Sequence[Any]]) -> tuple[tuple[float, ...], tuple[int, ...]]:
+def numeric_eigenvalues(matrix: Sequence[Sequence[Any | None]]) -> tuple[tuple[float, ...], tuple[int, ...]]:
     """Ascending eigenvalues of a real symmetric matrix, and their signs, decided at 50 digits when
     doubles cannot tell."""
     import numpy as np
 
-    values = np.linalg.eigvalsh(np.array([[float(v) for v in row] for row in matrix], dtype=float))
+    values = np.linalg.eigvalsh(np.array([[float(v or 0) for v in row] for row in matrix]))
     scale = max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
     if all(abs(v) > DOUBLE_DOUBT * scale for v in values):
         return tuple(float(v) for v in values), tuple(1 if v > 0 else -1 for v in values)
@@ -176,7 +180,7 @@ def directional(evaluation: Evaluation, direction: Sequence[Any], context: Conte
     norm_value = None if norm is None else context.evaluator.value(norm)
     if norm_value is None or norm_value == 0:
         return Directional(v, value, None)
-    cosine = float(-context.evaluator.value(value) / norm_value)  # cos of the angle between v and -grad f
+    cosine = float(-context.evaluator.defined(value) / norm_value)  # cos of the angle between v and -grad f
     return Directional(v, value, math.degrees(math.acos(max(-1.0, min(1.0, cosine)))))
 
 

@@ -120,7 +120,7 @@ def _functions(builder: Builder, problem: Problem) -> tuple[list[Any], tuple[Gro
         # an engine distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up
         sizes.check_numbers(f, "the function", seen)
     function_shape = shapes[0] if len(shapes) == 1 and len(shapes[0]) == 2 else None
-    return functions, tuple(groups), function_shape  # type: ignore[return-value]
+    return functions, tuple(groups), function_shape
 
 
 def _check_size(rows: int, columns: int, sparse: bool) -> None:
@@ -168,10 +168,10 @@ def constant(context: Context, text: str, what: str) -> Any:
     decimal = _DECIMAL.match(text)
     if decimal:  # a point of a layer has 10,000 plain numbers: no syntax tree for them
         sign, digits, exponent = decimal.groups()
-        value = _fraction(digits, exponent)
-        if value is not None:
-            value = -value if sign == "-" else value
-            return engine.number(value.numerator, value.denominator)
+        fraction = _fraction(digits, exponent)
+        if fraction is not None:
+            fraction = -fraction if sign == "-" else fraction
+            return engine.number(fraction.numerator, fraction.denominator)
     try:
         body, source = _parse_tree(text)
         value = Builder(engine, {"pi": engine.pi, "e": engine.e}, context.functions).build(body, source)
@@ -200,7 +200,10 @@ def _fraction(digits: str, exponent: str | None) -> Fraction | None:
 
 def read_point(context: Context, problem: Problem, text: str, option: str = "--at") -> list[tuple[str, Any]]:
     """The exact value of every component at a point written as for --at."""
-    return [(c, constant(context, v.strip(), f"point value for {c}")) for c, v in point_texts(text, problem.variables, option)]
+    return [
+        (c, constant(context, v.strip(), f"point value for {c}"))
+        for c, v in point_texts(text, problem.variables, option)
+    ]
 
 
 class Substitution:
@@ -256,11 +259,11 @@ class Substitution:
 def _children(parts: tuple[int, Any, Any]) -> Sequence[Any]:
     kind, a, b = parts
     if kind in (ADD, MUL):
-        return a  # type: ignore[no-any-return]
+        return a
     if kind == POW:
         return (a, b)
     if kind == CALL:
-        return b  # type: ignore[no-any-return]
+        return b
     return ()
 
 
@@ -313,4 +316,3 @@ def _norm(context: Context, gradient: Sequence[Any | None]) -> Any | None:
     engine = context.engine
     squares = [engine.pow(g, engine.number(2)) for g in gradient if g is not None and g != engine.zero]
     return engine.pow(engine.add(squares), engine.number(1, 2)) if squares else engine.zero
-

@@ -1,7 +1,7 @@
 """Many points at once: read them, compile the symbolic result once, evaluate it in chunks with NumPy.
 
 Values here are double-precision floats (not the exact values of `--at`): the result is compiled
-by SymPy's lambdify into one NumPy function and called on a whole chunk of points at a time.
+once (`jaccli.compiled`) and called on a whole chunk of points at a time.
 Memory stays bounded: the points are held as one float array, the values of one chunk at a time.
 """
 
@@ -10,15 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any
 
 import numpy as np
-import sympy as sp
 
-from jaccli.core import Result
 from jaccli.errors import JacError, PointError
-from jaccli.mathfns import elementary
-from jaccli.parse import Variable, parse_point
+from jaccli.problem import Variable, point_texts
+from jaccli.result import Result
 
 CHUNK_NUMBERS = 1 << 18  # numbers (point values and entries) evaluated and formatted per chunk
 MAX_CHUNK_POINTS = 16_384
@@ -38,7 +35,7 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
     Blank lines and lines starting with # are skipped. Every line is read before anything is
     computed, so a bad line stops the command before it writes anything.
     """
-    symbols = [s for v in variables for s in v.symbols]
+    symbols = [c for v in variables for c in v.components]
     width = len(symbols)
     block_rows = max(1, READ_NUMBERS // max(width, 1))
     stream = iter(lines)
@@ -59,11 +56,11 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
 
 
 def _read_lines(
-    batch: Sequence[str], first: int, symbols: Sequence[sp.Symbol], variables: Sequence[Variable], source: str
+    batch: Sequence[str], first: int, symbols: Sequence[str], variables: Sequence[Variable], source: str
 ) -> np.ndarray | None:
     """Lines one by one: blank and # lines skipped, plain numbers fast, anything else as --at reads it."""
     width = len(symbols)
-    names = ", ".join(s.name for s in symbols)
+    names = ", ".join(symbols)
     values: list[str] = []
     numbers: list[int] = []
     for number, line in enumerate(batch, first):
@@ -78,10 +75,10 @@ def _read_lines(
             values.extend(text.split(","))
         else:
             try:
-                point = parse_point(text, variables)
+                point = _point_values(text, variables)
             except JacError as error:
                 raise PointError(f"{source} line {number}: {_AT_PREFIX.sub('', str(error))}") from None
-            values.extend(repr(float(point[s])) for s in symbols)
+            values.extend(repr(v) for v in point)
         numbers.append(number)
     if not numbers:
         return None
@@ -121,33 +118,23 @@ def _check_finite(block: np.ndarray, numbers: Sequence[int], source: str) -> Non
         raise PointError(f"{source} line {number}: a value outside the range of double-precision numbers")
 
 
-class Compiled:
-    """The m×n result as one NumPy function of the variables, returning an (N, m·n) array."""
+def _point_values(text: str, variables: Sequence[Variable]) -> list[float]:
+    """A line that is not plain numbers (pi/4, x=1,y=2), read exactly as --at reads a point."""
+    from jaccli.pipeline import Context, constant
 
-    def __init__(self, result: Result, variables: Sequence[Variable]) -> None:
-        self.symbols = [s for v in variables for s in v.symbols]
-        self.entries = [elementary(e) for e in result.matrix]  # row by row
-        self.function = sp.lambdify(self.symbols, self.entries, modules="numpy", dummify=True, cse=True)
-
-    def __call__(self, points: np.ndarray) -> np.ndarray:
-        count = points.shape[0]
-        values = np.empty((count, len(self.entries)))
-        with np.errstate(all="ignore"):
-            columns = self.function(*points.T)
-            for index, column in enumerate(columns):
-                array: Any = np.asarray(column)
-                if np.iscomplexobj(array):
-                    array = np.where(array.imag == 0, array.real, np.nan)
-                values[:, index] = array  # a constant entry broadcasts to the whole chunk
-        values[~np.isfinite(values)] = np.nan
-        return values
+    context = Context()
+    values = []
+    for component, value_text in point_texts(text, variables):
+        value = context.evaluator.defined(constant(context, value_text.strip(), f"point value for {component}"))
+        values.append(float(value))
+    return values
 
 
-def chunks(
-    result: Result, variables: Sequence[Variable], points: np.ndarray
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def chunks(result: Result, points: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(points, values) chunk by chunk, in input order; an undefined value is NaN."""
-    compiled = Compiled(result, variables)
+    from jaccli.compiled import Compiled
+
+    compiled = Compiled(result)
     m, n = result.shape
     size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (points.shape[1] + m * n + 1)))
     for start in range(0, points.shape[0], size):

@@ -101,8 +101,8 @@ class Printer:
                     denominator.append((str(b), _ATOM))
                 continue
             if kind == POW and node(b)[0] == NUMBER and node(b)[1] < 0:
-                below = self._print(self.engine.pow(a, self.engine.negate(b)))
-                denominator.append(below[:2])
+                inverse, inverse_precedence, _ = self._print(self.engine.pow(a, self.engine.negate(b)))
+                denominator.append((inverse, inverse_precedence))
                 continue
             text, precedence, factor_degree = self._print(factor)
             degree += factor_degree
@@ -132,8 +132,8 @@ class Printer:
             if (p, q) == (1, 2):
                 return f"sqrt({self.text(base)})", _ATOM, 1
             if p < 0:
-                below = self._print(self.engine.pow(base, self.engine.number(-p, q)))
-                return "1/" + (below[0] if below[1] > _MUL else f"({below[0]})"), _MUL, 0
+                inverse, precedence, _ = self._print(self.engine.pow(base, self.engine.number(-p, q)))
+                return "1/" + (inverse if precedence > _MUL else f"({inverse})"), _MUL, 0
             degree = self._print(base)[2] * p if q == 1 else 1
             return f"{self._wrapped(base, _POW)}**{self._wrapped(exponent, _POW)}", _POW, degree
         return f"{self._wrapped(base, _POW)}**{self._wrapped(exponent, _POW)}", _POW, 1

@@ -22,9 +22,50 @@ from jaccli.syntax import NAME, RESERVED, _entries, _parse_tree, _Source, natura
 CONSTANTS = ("pi", "e")
 # Names that are functions in jac's language: never variables.
 FUNCTION_NAMES = frozenset(
-    "sin cos tan sec csc cot asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp log ln log2 log10 sqrt "
-    "cbrt abs sign min max floor ceiling heaviside sigmoid relu softplus "
-    "sum dot transpose trace det inv diag outer norm".split()
+    [
+        "sin",
+        "cos",
+        "tan",
+        "sec",
+        "csc",
+        "cot",
+        "asin",
+        "acos",
+        "atan",
+        "atan2",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asinh",
+        "acosh",
+        "atanh",
+        "exp",
+        "log",
+        "ln",
+        "log2",
+        "log10",
+        "sqrt",
+        "cbrt",
+        "abs",
+        "sign",
+        "min",
+        "max",
+        "floor",
+        "ceiling",
+        "heaviside",
+        "sigmoid",
+        "relu",
+        "softplus",
+        "sum",
+        "dot",
+        "transpose",
+        "trace",
+        "det",
+        "inv",
+        "diag",
+        "outer",
+        "norm",
+    ]
 )
 _SIZE = re.compile(r"([0-9]+)(?:x([0-9]+))?\Z", re.ASCII)
 
@@ -115,9 +156,7 @@ def discovered_variables(entries: Sequence[Entry]) -> tuple[Variable, ...]:
     Names jac gives another meaning (constants, reserved and function names) are left out here;
     the builder reports them in its own words when they are used.
     """
-    names = [
-        n for n in names_used(entries) if n not in CONSTANTS and n not in RESERVED and n not in FUNCTION_NAMES
-    ]
+    names = [n for n in names_used(entries) if n not in CONSTANTS and n not in RESERVED and n not in FUNCTION_NAMES]
     bounds.check_count(bounds.VARIABLES, len(names), f"{len(names):,} variables")
     return tuple(Variable(n) for n in sorted(names, key=natural_key))
 
@@ -169,7 +208,9 @@ def _shape(part: str, text: str) -> tuple[int, ...]:
     return (m, n)
 
 
-def choose_columns(variables: Sequence[Variable], wrt: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[Group, ...]]:
+def choose_columns(
+    variables: Sequence[Variable], wrt: Sequence[str] | None
+) -> tuple[tuple[str, ...], tuple[Group, ...]]:
     """The components to differentiate by, and their grouping by variable.
 
     All components in declaration order by default; with --wrt, those of the named variables (or
@@ -225,11 +266,15 @@ def make_problem(
         columns, groups = choose_columns(declared, names)
     bounds.check_count(bounds.FUNCTIONS, len(entries), f"{len(entries):,} functions")
     if not columns:
-        raise VariableError("there is nothing to differentiate by: the function has no variables (declare them with --vars)")
+        raise VariableError(
+            "there is nothing to differentiate by: the function has no variables (declare them with --vars)"
+        )
     return Problem(kind, tuple(texts), entries, declared, columns, groups, tokens, order)
 
 
-def _derivative_column(variables: Sequence[Variable], var: str | None, order: int) -> tuple[tuple[str, ...], tuple[Group, ...]]:
+def _derivative_column(
+    variables: Sequence[Variable], var: str | None, order: int
+) -> tuple[tuple[str, ...], tuple[Group, ...]]:
     if order < 1:
         raise VariableError(f"--order must be a whole number of at least 1, got {order}")
     if order > bounds.DERIVATIVE_ORDER.value:
@@ -260,9 +305,8 @@ def point_texts(text: str, variables: Sequence[Variable], option: str = "--at") 
     if len(parts) != len(components):
         names = ", ".join(components)
         plural = "s" if len(components) != 1 else ""
-        raise PointError(
-            f"{option} '{quoted(text)}': expected {len(components)} value{plural} ({quoted(names, 60)}), got {len(parts)}"
-        )
+        expected = f"expected {len(components)} value{plural} ({quoted(names, 60)})"
+        raise PointError(f"{option} '{quoted(text)}': {expected}, got {len(parts)}")
     return list(zip(components, parts))
 
 

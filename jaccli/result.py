@@ -70,13 +70,12 @@ class Evaluation:
     def number_at(self, i: int, j: int) -> Any | None:
         if i in self.undefined_rows:
             return None
-        row = self.numbers[i]
-        return row[j] if j in row else 0
+        return self.numbers[i].get(j, 0)
 
     @property
     def undefined(self) -> list[tuple[int, int]]:
         """The undefined entries, row by row (all of an undefined row)."""
-        found = []
+        found: list[tuple[int, int]] = []
         for i, row in enumerate(self.exact):
             if i in self.undefined_rows:
                 found.extend((i, j) for j in range(self.columns))
@@ -132,7 +131,7 @@ class Result:
     @property
     def symbolic(self) -> list[list[str]]:
         """The dense matrix of entries as text (structural zeros are "0")."""
-        m, n = self.shape
+        n = len(self.variables)
         text = self.printer.text
         matrix = []
         for row in self.entries:

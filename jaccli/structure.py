@@ -90,7 +90,9 @@ def classify(
     return build("sparse" if nonzeros * 2 <= m * n else "dense")
 
 
-def _block_diagonal(rows: Sequence[Mapping[int, Any]], row_groups: Sequence[Group], column_groups: Sequence[Group]) -> bool:
+def _block_diagonal(
+    rows: Sequence[Mapping[int, Any]], row_groups: Sequence[Group], column_groups: Sequence[Group]
+) -> bool:
     if len(row_groups) < 2 or len(row_groups) != len(column_groups):
         return False
     if any(r.size != c.size for r, c in zip(row_groups, column_groups)):

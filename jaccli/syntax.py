@@ -3,8 +3,8 @@
 The tokenizer admits only numbers, ASCII names and arithmetic punctuation; it rewrites `^` to `**`,
 inserts the multiplication in `2x`, `3(x+1)` and `(a)(b)`, and replaces every name by a placeholder
 so that Python keywords (`lambda`) are ordinary variables. Python's ast then parses the result and
-the size and nesting limits are checked. Builders of SymPy (`jaccli.parse`) and SymEngine
-(`jaccli.large`) objects walk the checked tree; neither ever runs eval, exec, sympify or parse_expr.
+the size and nesting limits are checked. The builder (`jaccli.build`) walks the checked tree into
+an engine's expressions; nothing ever runs eval, exec, sympify or parse_expr on user text.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jaccli import bounds as limits  # the SymPy-free half of jaccli.limits
+from jaccli import bounds as limits
 from jaccli.errors import ParseError, PointError, quoted
 
 _TOKEN = re.compile(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,10 +25,8 @@ from jaccli.cli.options import (
 from jaccli.errors import JacError
 
 if TYPE_CHECKING:
-    import sympy as sp
-
     from jaccli.descent import Descent
-    from jaccli.parse import Parsed
+    from jaccli.result import Result
 
 # The defaults, repeated from jaccli.descent so that --help does not import SymPy to show them.
 DEFAULT_RATE = "0.1"
@@ -62,43 +59,49 @@ def descend(
     """
     chosen = output_format(fmt, json_)
     with command(timeout) as output:
-        from jaccli import parse
+        from jaccli.api import solve
         from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
+        from jaccli.errors import ShapeError
+        from jaccli.pipeline import Context, constant
+        from jaccli.problem import Kind
         from jaccli.render.descent import render_descent
 
         if chosen == "latex":
             raise JacError("descend has no LaTeX form; use --format table, plain or json")
         if plot is not None:
             check_plot_target(plot)
-        variables = parse.parse_vars(vars_) if vars_ is not None else None
-        parsed = parse.parse_functions(read_texts([expr]), variables)
-        start = parse.parse_point(at, parsed.variables)
-        eta = float(parse.parse_constant(rate, "--rate"))
-        tolerance = float(parse.parse_constant(tol, "--tol"))
-        result = run_descent(parsed, start, rate=eta, steps=steps, tol=tolerance)
+        context = Context()
+        try:
+            gradient = solve(Kind.GRADIENT, read_texts([expr]), vars=vars_, points=[at], context=context)
+        except ShapeError as error:
+            raise ShapeError(str(error).replace("grad takes", "descend takes")) from None
+        start = [float(context.evaluator.defined(v)) for _, v in gradient.evaluations[0].point]
+        eta = float(context.evaluator.defined(constant(context, rate, "--rate")))
+        tolerance = float(context.evaluator.defined(constant(context, tol, "--tol")))
+        result = run_descent(gradient, start, rate=eta, steps=steps, tol=tolerance)
         if plot is not None:
-            _plot_path(Path(plot), parsed, start, result)
+            _plot_path(Path(plot), gradient, result)
         render_descent(result, chosen, output.stdout, color=not no_color)
 
 
-def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr], result: Descent) -> None:
+def _plot_path(target: Path, gradient: Result, result: Descent) -> None:
     """The contour picture with the arrows at the start point and the whole path."""
-    from jaccli import core
-    from jaccli.cli.optimise import plot_symbols
+    from jaccli.cli.optimise import plot_names, surface
     from jaccli.render import picture
 
-    symbols = plot_symbols(parsed)
-    gradient = core.evaluate(core.gradient(parsed), [start]).evaluations[0].gradient
-    known = None if any(g is None for g in gradient) else [float(g) for g in gradient if g is not None]
+    names = plot_names(gradient)
+    evaluation = gradient.evaluations[0]
+    numbers = [evaluation.number_at(0, j) for j in range(len(names))]
+    known = None if any(v is None for v in numbers) else [float(v or 0) for v in numbers]
     title = (
-        f"gradient descent on f = {parsed.texts[0]}, rate {result.rate:g}: "
+        f"gradient descent on f = {gradient.function_texts[0]}, rate {result.rate:g}: "
         f"{result.steps_taken} steps, {result.reason.value}"
     )
     picture.draw(
         target,
-        parsed.functions[0],
-        symbols,
+        surface(gradient, names),
+        names,
         result.path[0].point,
         known,
         title=title,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Annotated, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import typer
 
 from jaccli.cli.app import app
@@ -33,131 +34,99 @@ from jaccli.cli.options import (
 from jaccli.errors import JacError
 
 if TYPE_CHECKING:
-    import numpy as np
-
-    from jaccli.cli.options import Output
-    from jaccli.core import Result
-    from jaccli.large.result import LargeResult
-    from jaccli.parse import Variable
     from jaccli.render.points import Undefined
+    from jaccli.result import Result
 
 
-def _run(
-    kind: str,
-    texts: Sequence[str],
-    *,
-    vars_: str | None,
-    wrt: str | None,
-    at: Sequence[str] | None,
-    fmt: Format,
-    json_: bool,
-    no_color: bool,
-    timeout: float,
-    explain: bool = False,
-    var: str | None = None,
-    order: int = 1,
-    points: str | None = None,
-    direction: str | None = None,
-    plot: str | None = None,
-) -> None:
-    """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
-    chosen = output_format(fmt, json_)
-    with command(timeout) as output:
-        inputs = read_texts(texts)
-        wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
-        if points is not None:
-            if at:
-                raise JacError("give either --at or --points, not both")
-            if points == "-" and "-" in texts:
-                raise JacError("EXPR and --points cannot both read standard input")
-            if chosen == "latex":
-                raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
-        # --explain, --dir, --plot, LaTeX and the critical-point test of a Hessian at a point are the
-        # SymPy path's; so is every small problem (jaccli.large decides)
-        sympy_only = explain or direction is not None or plot is not None or chosen == "latex"
-        large = not (sympy_only or (kind == "hessian" and at)) and _run_large(
-            kind, inputs, chosen, output, vars_=vars_, wrt=wrt_names, at=at, var=var, order=order, points=points
-        )
-        if large:
-            return
-        from jaccli import core, parse
+@dataclass(frozen=True)
+class Request:
+    """What a differentiating command was asked, option by option."""
+
+    kind: str
+    texts: Sequence[str]
+    vars_: str | None = None
+    wrt: str | None = None
+    at: Sequence[str] = ()
+    fmt: Format = Format.auto
+    json_: bool = False
+    no_color: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    explain: bool = False
+    var: str | None = None
+    order: int = 1
+    points: str | None = None
+    direction: str | None = None
+    plot: str | None = None
+    sparse: bool = False
+
+
+def _run(request: Request) -> None:
+    """Options in, one call to the API, one render: all under the time bound."""
+    chosen = output_format(request.fmt, request.json_)
+    with command(request.timeout) as output:
+        inputs = read_texts(request.texts)
+        _check_options(request, chosen, inputs)
+        from jaccli.api import solve
         from jaccli.cli import optimise
+        from jaccli.pipeline import Context
+        from jaccli.problem import Kind
         from jaccli.render import render
 
-        if plot is not None:
-            optimise.check_plot_target(plot)
-
-        variables = parse.parse_vars(vars_) if vars_ is not None else None
-        parsed = parse.parse_functions(inputs, variables)
-        if kind == "gradient":
-            result = core.gradient(parsed, wrt_names)
-        elif kind == "jacobian":
-            result = core.jacobian(parsed, wrt_names)
-        elif kind == "hessian":
-            result = core.hessian(parsed, wrt_names)
-        else:
-            result = core.derivative(parsed, var, order)
-        if points is not None:
-            if direction is not None or plot is not None:
-                raise JacError("--dir and --plot work at --at points, not with --points")
-            many = read_point_file(points, parsed.variables)
-        else:
-            at_points = [parse.parse_point(p, parsed.variables) for p in at or ()]
-            if at_points:
-                result = core.evaluate(result, at_points)
-            result = optimise.at_points(result, parsed, at_points, wrt_names, direction=direction, plot=plot)
-        if points is not None:
+        if request.plot is not None:
+            optimise.check_plot_target(request.plot)
+        context = Context()
+        result = solve(
+            Kind(request.kind),
+            inputs,
+            vars=request.vars_,
+            wrt=request.wrt,
+            var=request.var,
+            order=request.order,
+            points=request.at,
+            sparse=request.sparse,
+            context=context,
+        )
+        if request.points is not None:
+            many = read_point_file(request.points, result.problem.variables)
             # Many points stream out chunk by chunk (they may not fit in memory as text): lines
             # already written are whole and right; an error or the timeout cuts the rest (exit 2).
-            _write_many(result, parsed.variables, many, chosen, color=not no_color, explain=explain)
+            _write_many(result, many, chosen, color=not request.no_color, explain=request.explain)
             return
+        result = optimise.at_points(result, context, direction=request.direction, plot=request.plot)
         for evaluation in result.evaluations:
-            for i, j in evaluation.undefined:
+            undefined = evaluation.undefined
+            for i, j in undefined[:_WARNED_ENTRIES]:
                 output.warn(
                     f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                    f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
+                    f"at {', '.join(f'{n}={result.text(v)}' for n, v in evaluation.point[:_WARNED_VALUES])}"
+                    + (", ..." if len(evaluation.point) > _WARNED_VALUES else "")
                 )
-        render(result, chosen, output.stdout, color=not no_color, explain=explain)
+            if len(undefined) > _WARNED_ENTRIES:
+                output.warn(f"{len(undefined) - _WARNED_ENTRIES:,} more entries are undefined at that point")
+        render(result, chosen, output.stdout, color=not request.no_color, explain=request.explain)
 
 
-def _run_large(
-    kind: str,
-    texts: Sequence[str],
-    fmt: str,
-    output: Output,
-    *,
-    vars_: str | None,
-    wrt: Sequence[str] | None,
-    at: Sequence[str] | None,
-    var: str | None,
-    order: int,
-    points: str | None,
-) -> bool:
-    """A large system on SymEngine (see jaccli.large); False when it is for the SymPy path."""
-    from jaccli import large
-
-    result = large.attempt(kind, texts, vars_text=vars_, wrt=wrt, at=at, var=var, order=order)
-    if result is None:
-        return False
-    from jaccli.render.large import render_large
-
-    if points is not None:
-        _write_many_large(result, points, fmt)
-        return True
-
-    for evaluation in result.evaluations:
-        for i, j in evaluation.undefined:
-            output.warn(
-                f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
-                f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
-            )
-    render_large(result, fmt, output.stdout)
-    return True
+_WARNED_ENTRIES = 20  # warnings about undefined entries at one point, before a count of the rest
+_WARNED_VALUES = 12
 
 
-def _write_many(
-    result: Result, variables: Sequence[Variable], many: np.ndarray, fmt: str, *, color: bool, explain: bool = False
-) -> None:
+def _check_options(request: Request, chosen: str, inputs: Sequence[str]) -> None:
+    if request.points is not None:
+        if request.at:
+            raise JacError("give either --at or --points, not both")
+        if request.points == "-" and "-" in request.texts:
+            raise JacError("EXPR and --points cannot both read standard input")
+        if chosen == "latex":
+            raise JacError("--points writes JSON Lines (--json) or plain lines, not LaTeX")
+        if request.sparse:
+            raise JacError("--points writes every entry at every point; leave out --sparse")
+        if request.direction is not None or request.plot is not None:
+            raise JacError("--dir and --plot work at --at points, not with --points")
+    if request.sparse and chosen not in ("json", "plain", "table"):
+        raise JacError(f"--sparse changes the JSON output; it has no {chosen} form")
+
+
+def _write_many(result: Result, many: np.ndarray, fmt: str, *, color: bool, explain: bool = False) -> None:
     """--points: the symbolic result once (not in JSON), then one line per point, chunk by chunk."""
     from jaccli.points import chunks
     from jaccli.render import render
@@ -165,32 +134,8 @@ def _write_many(
 
     if fmt != "json":
         render(result, fmt, sys.stdout, color=color, explain=explain)
-    names = [s.name for v in variables for s in v.symbols]
-    _write_lines(lambda: write_points(result, names, chunks(result, variables, many), fmt, sys.stdout), len(many))
-
-
-def _write_many_large(result: LargeResult, points: str, fmt: str) -> None:
-    """--points for a large result: compiled by SymEngine, evaluated and written chunk by chunk."""
-    import symengine as se
-
-    from jaccli.core import Kind
-    from jaccli.large.numeric import Batch
-    from jaccli.parse import Variable
-    from jaccli.points import CHUNK_NUMBERS, MAX_CHUNK_POINTS
-    from jaccli.render.large import render_large
-    from jaccli.render.points import write_points
-
-    names = list(result.all_variables)
-    many = read_point_file(points, [Variable(name) for name in names])
-    m, n = result.shape
-    batch = Batch(se, [se.Symbol(name) for name in names], [e for row in result.entries for e in row])
-    size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (len(names) + m * n + 1)))
-    parts = ((many[k : k + size], batch(many[k : k + size])) for k in range(0, many.shape[0], size))
-    if fmt != "json":
-        render_large(result, fmt, sys.stdout)
-    # write_points reads only the shape and the kind of the result
-    shape: Any = SimpleNamespace(shape=(m, n), kind=Kind(result.kind))
-    _write_lines(lambda: write_points(shape, names, parts, fmt, sys.stdout), len(many))
+    names = list(result.problem.components)
+    _write_lines(lambda: write_points(result, names, chunks(result, many), fmt, sys.stdout), len(many))
 
 
 def _write_lines(write: Callable[[], Undefined], count: int) -> None:
@@ -208,6 +153,16 @@ def _write_lines(write: Callable[[], Undefined], count: int) -> None:
             "(null in JSON, 'undefined' in text)",
             err=True,
         )
+
+
+Sparse = Annotated[
+    bool,
+    typer.Option(
+        "--sparse",
+        help="JSON lists only the structurally nonzero entries, as [i, j, symbolic, value] (1-based), "
+        "instead of dense matrices: for results too large to write whole.",
+    ),
+]
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -232,25 +187,29 @@ def grad(
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
+    sparse: Sparse = False,
 ) -> None:
     """Gradient of one scalar function, with the descent direction -grad f at a point.
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
     _run(
-        "gradient",
-        [expr],
-        vars_=vars_,
-        wrt=wrt,
-        at=at,
-        fmt=fmt,
-        json_=json_,
-        no_color=no_color,
-        timeout=timeout,
-        points=points,
-        direction=direction,
-        plot=plot,
-        explain=explain,
+        Request(
+            "gradient",
+            [expr],
+            vars_=vars_,
+            wrt=wrt,
+            at=at or (),
+            fmt=fmt,
+            json_=json_,
+            no_color=no_color,
+            timeout=timeout,
+            points=points,
+            direction=direction,
+            plot=plot,
+            explain=explain,
+            sparse=sparse,
+        )
     )
 
 
@@ -268,23 +227,27 @@ def jacobian(
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
+    sparse: Sparse = False,
 ) -> None:
     """Jacobian of a vector function: J[i][j] = df_i/dtheta_j (numerator layout).
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
     _run(
-        "jacobian",
-        exprs,
-        vars_=vars_,
-        wrt=wrt,
-        at=at,
-        fmt=fmt,
-        json_=json_,
-        no_color=no_color,
-        timeout=timeout,
-        points=points,
-        explain=explain,
+        Request(
+            "jacobian",
+            exprs,
+            vars_=vars_,
+            wrt=wrt,
+            at=at or (),
+            fmt=fmt,
+            json_=json_,
+            no_color=no_color,
+            timeout=timeout,
+            points=points,
+            explain=explain,
+            sparse=sparse,
+        )
     )
 
 
@@ -309,19 +272,20 @@ def diff(
     Example: jac diff "2*x**2" --at 2
     """
     _run(
-        "derivative",
-        exprs,
-        vars_=vars_,
-        wrt=None,
-        at=at,
-        fmt=fmt,
-        json_=json_,
-        no_color=no_color,
-        timeout=timeout,
-        explain=explain,
-        var=var,
-        order=order,
-        points=points,
+        Request(
+            "derivative",
+            exprs,
+            vars_=vars_,
+            at=at or (),
+            fmt=fmt,
+            json_=json_,
+            no_color=no_color,
+            timeout=timeout,
+            explain=explain,
+            var=var,
+            order=order,
+            points=points,
+        )
     )
 
 
@@ -337,21 +301,25 @@ def hessian(
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
+    sparse: Sparse = False,
 ) -> None:
     """Matrix of second derivatives of one scalar function: H[i][j] = d2f/dtheta_i dtheta_j.
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
     _run(
-        "hessian",
-        [expr],
-        vars_=vars_,
-        wrt=wrt,
-        at=at,
-        fmt=fmt,
-        json_=json_,
-        no_color=no_color,
-        timeout=timeout,
-        points=points,
-        explain=explain,
+        Request(
+            "hessian",
+            [expr],
+            vars_=vars_,
+            wrt=wrt,
+            at=at or (),
+            fmt=fmt,
+            json_=json_,
+            no_color=no_color,
+            timeout=timeout,
+            points=points,
+            explain=explain,
+            sparse=sparse,
+        )
     )

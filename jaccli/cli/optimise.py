@@ -1,17 +1,15 @@
-"""The optimisation view's options for grad and hessian at points (--dir, --plot, the critical-point test),
-and the picture shared with descend. Imported inside the commands: it loads SymPy."""
+"""The optimisation view's options at points: --dir (grad) and --plot (grad, descend)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-import sympy as sp
-
-from jaccli import core, optimisation, parse
-from jaccli.core import Kind, Result
 from jaccli.errors import JacError, PointError
-from jaccli.parse import Parsed
+from jaccli.pipeline import Context, constant
+from jaccli.problem import Kind, Variable, point_texts
+from jaccli.result import Result
 
 
 def check_plot_target(plot: str) -> None:
@@ -21,74 +19,78 @@ def check_plot_target(plot: str) -> None:
     check_target(Path(plot))
 
 
-def at_points(
-    result: Result,
-    parsed: Parsed,
-    points: Sequence[dict[sp.Symbol, sp.Expr]],
-    wrt: Sequence[str] | None,
-    *,
-    direction: str | None,
-    plot: str | None,
-) -> Result:
-    """The evaluated result with the directional derivative (grad --dir), the critical-point test
-    (hessian at a point), and the picture written (grad --plot)."""
+def at_points(result: Result, context: Context, *, direction: str | None, plot: str | None) -> Result:
+    """The evaluated gradient with the directional derivative (--dir) and the picture written (--plot)."""
     if direction is not None:
-        if not points:
+        if not result.evaluations:
             raise JacError("--dir needs --at: a directional derivative is taken at a point")
-        result = optimisation.with_direction(result, parse_direction(direction, parsed, result))
-    if result.kind is Kind.HESSIAN and points:
-        result = optimisation.classify(result, core.evaluate(core.gradient(parsed, wrt), points))
+        from jaccli.optimisation import with_direction
+
+        result = with_direction(result, parse_direction(direction, result, context), context)
     if plot is not None:
-        plot_gradient(Path(plot), parsed, result)
+        plot_gradient(Path(plot), result, context)
     return result
 
 
-def parse_direction(text: str, parsed: Parsed, result: Result) -> list[sp.Expr]:
+def parse_direction(text: str, result: Result, context: Context) -> list[Any]:
     """--dir V in the gradient's columns, read like a point; the zero vector has no direction."""
-    columns = list(result.variables)
-    if columns == [s.name for v in parsed.variables for s in v.symbols]:
-        variables = parsed.variables
-    else:  # --wrt: the direction lives in the chosen columns only
-        variables = tuple(parse.Variable(name) for name in columns)
-    try:
-        values = parse.parse_point(text, variables)
-    except PointError as error:
-        message = str(error).replace("--at", "--dir").replace("point value", "--dir value")
-        raise PointError(message) from None
-    vector = [values[s] for v in variables for s in v.symbols]
-    if all(optimisation.is_zero(c) for c in vector):
+    variables = result.problem.variables
+    if list(result.variables) != list(result.problem.components):  # --wrt: the chosen columns only
+        variables = tuple(Variable(name) for name in result.variables)
+    vector = [
+        constant(context, value.strip(), f"--dir value for {c}") for c, value in point_texts(text, variables, "--dir")
+    ]
+    if all(context.evaluator.value(c) == 0 for c in vector):
         raise PointError(f"--dir '{text}' is the zero vector, which has no direction")
     return vector
 
 
-def plot_gradient(target: Path, parsed: Parsed, result: Result) -> None:
+def surface(result: Result, names: Sequence[str]) -> Callable[[Any, Any], Any]:
+    """f as a NumPy function of two arrays (NaN where undefined), for the contour picture."""
+    from jaccli.compiled import elementary
+
+    engine = result.engine
+    (function,) = elementary(engine, [result.functions[0]])
+    compiled = engine.compile([engine.symbol(n) for n in names], [function])
+
+    def values(xs: Any, ys: Any) -> Any:
+        import numpy as np
+
+        grid = np.column_stack([np.ravel(xs), np.ravel(ys)]).astype(float)
+        return compiled(grid)[:, 0].reshape(np.shape(xs))
+
+    return values
+
+
+def plot_names(result: Result) -> tuple[str, str]:
+    """The two variables of the picture; anything else has no contour plot."""
+    names = result.problem.components
+    if len(names) != 2:
+        shown = ", ".join(names) or "none"
+        raise JacError(f"--plot draws functions of two variables; f has {len(names)} ({shown})")
+    return names[0], names[1]
+
+
+def plot_gradient(target: Path, result: Result, context: Context) -> None:
     """The contour picture at the one --at point of a gradient of a function of two variables."""
     from jaccli.render import picture
 
-    symbols = plot_symbols(parsed)
-    if list(result.variables) != [s.name for s in symbols]:
+    assert result.kind is Kind.GRADIENT
+    names = plot_names(result)
+    if list(result.variables) != list(names):
         raise JacError("--plot draws the gradient in both variables; leave out --wrt")
     if len(result.evaluations) != 1:
         raise JacError(f"--plot draws one point; give exactly one --at (got {len(result.evaluations)})")
     evaluation = result.evaluations[0]
     point = dict(evaluation.point)
-    gradient = evaluation.gradient
-    known = None if any(g is None for g in gradient) else [float(g) for g in gradient if g is not None]
-    at = ", ".join(f"{s.name} = {point[s.name]}" for s in symbols)
+    numbers = [evaluation.number_at(0, j) for j in range(2)]
+    known = None if any(v is None for v in numbers) else [float(v or 0) for v in numbers]
+    at = ", ".join(f"{n} = {result.text(point[n])}" for n in names)
     picture.draw(
         target,
-        parsed.functions[0],
-        symbols,
-        [float(point[s.name]) for s in symbols],
+        surface(result, names),
+        names,
+        [float(context.evaluator.defined(point[n])) for n in names],
         known,
-        title=f"f = {parsed.texts[0]} at {at}",
+        title=f"f = {result.function_texts[0]} at {at}",
     )
-
-
-def plot_symbols(parsed: Parsed) -> tuple[sp.Symbol, ...]:
-    """The two variables of the picture; anything else has no contour plot."""
-    symbols = tuple(s for v in parsed.variables for s in v.symbols)
-    if len(symbols) != 2:
-        names = ", ".join(s.name for s in symbols) or "none"
-        raise JacError(f"--plot draws functions of two variables; f has {len(symbols)} ({names})")
-    return symbols

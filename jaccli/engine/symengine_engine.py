@@ -46,6 +46,24 @@ _FUNCTION_NAMES[type(se.Min(_X, _Y))] = "min"
 _UNDEFINED_TYPES = {type(se.zoo), type(se.nan), type(se.oo), type(-se.oo), type(se.I)}
 
 
+def _split_power(n: int, q: int) -> tuple[int, int]:
+    """(a, b) with n = a**q * b, a collecting the q-th powers of the primes below 1,000 that divide n."""
+    outside, inside = 1, n
+    if n.bit_length() > 4000:
+        return 1, n
+    for prime in _PRIMES:
+        power = prime**q
+        if power > inside:
+            break
+        while inside % power == 0:
+            inside //= power
+            outside *= prime
+    return outside, inside
+
+
+_PRIMES = [k for k in range(2, 1000) if all(k % d for d in range(2, int(k**0.5) + 1))]
+
+
 class SymEngineEngine(Engine):
     name = "symengine"
 
@@ -115,7 +133,23 @@ class SymEngineEngine(Engine):
         return se.Mul(*factors)
 
     def pow(self, base: Any, exponent: Any) -> Any:
+        if isinstance(exponent, se.Rational) and not isinstance(exponent, se.Integer) and isinstance(base, se.Rational):
+            return self._rational_root(base, exponent)
         return se.Pow(base, exponent)
+
+    def _rational_root(self, base: Any, exponent: Any) -> Any:
+        """(n/d)**(p/q) with the perfect q-th powers taken out of n and d, as SymPy writes it:
+        sqrt(200) is 10*sqrt(2). SymEngine leaves sqrt(200) as it is."""
+        p, q = (int(k) for k in exponent.get_num_den())
+        n, d = (int(k) for k in base.get_num_den())
+        if n <= 0:
+            return se.Pow(base, exponent)
+        outside_n, inside_n = _split_power(n, q)
+        outside_d, inside_d = _split_power(d, q)
+        if outside_n == outside_d == 1:
+            return se.Pow(base, exponent)
+        outside = se.Rational(outside_n, outside_d) ** p
+        return outside * se.Pow(se.Rational(inside_n, inside_d), exponent)
 
     def primitive(self, name: str, args: Sequence[Any]) -> Any:
         if name in _OWN:
@@ -132,7 +166,7 @@ class SymEngineEngine(Engine):
         reader = self._kinds.get(type(expr))
         if reader is None:
             reader = self._reader(type(expr))
-        return reader(expr)  # type: ignore[no-any-return]
+        return reader(expr)
 
     def _reader(self, kind: type) -> Any:
         """The reader of a subclass (One, Zero, Half ...) is its nearest known base's."""

@@ -8,6 +8,7 @@ own unevaluated functions here, because SymPy's Max and Min insist on comparable
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import sympy as sp
@@ -62,6 +63,10 @@ _BUILTIN: dict[str, Callable[..., Any]] = {
 _NATURAL: dict[str, Callable[..., Any]] = {**_BUILTIN, "max": sp.Max, "min": sp.Min}
 _NAMES: dict[type, str] = {function: name for name, function in _BUILTIN.items() if isinstance(function, type)}
 _NAMES.update({sp.Max: "max", sp.Min: "min", sp.Heaviside: "heaviside"})
+
+
+def _call_node(name: str, expr: Any) -> Node:
+    return (CALL, name, expr.args)
 
 
 class SymPyEngine(Engine):
@@ -121,7 +126,7 @@ class SymPyEngine(Engine):
         for base in kind.__mro__:
             name = _NAMES.get(base)
             if name is not None:
-                return lambda e, name=name: (CALL, name, e.args)
+                return partial(_call_node, name)
         raise TypeError(f"jac has no reading of the SymPy object {kind.__name__}")
 
     def substitute(self, expr: Any, mapping: Mapping[Any, Any]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from jaccli.core import Result
+    from jaccli.result import Result
 
 FORMATS = ("auto", "table", "plain", "json", "latex")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from jaccli.descent import Descent, Reason, Step
-from jaccli.render.schema import SCHEMA
+from jaccli.render.as_json import SCHEMA
 
 SPARK = "▁▂▃▄▅▆▇█"
 SPARK_WIDTH = 60  # characters; a longer path is shown by its values at evenly spaced steps

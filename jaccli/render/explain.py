@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jaccli.core import Evaluation, Kind, Result
+from jaccli.numeric import Evaluator
+from jaccli.problem import Kind
 from jaccli.render import facts
+from jaccli.result import Evaluation, Result
 
 
 def _columns(result: Result) -> str:
@@ -112,7 +114,6 @@ def _structure(result: Result) -> list[str]:
 
 def _diagonal_blocks(result: Result) -> list[str]:
     """The vector variables whose columns form a diagonal block under every vector row group, if all do."""
-    mask = result.structure.zero_mask
     names = []
     for columns in result.column_groups:
         if not columns.vector:
@@ -123,10 +124,9 @@ def _diagonal_blocks(result: Result) -> list[str]:
             if rows.size != columns.size:
                 return []
             if any(
-                not mask[rows.start + i][columns.start + j]
-                for i in range(rows.size)
-                for j in range(columns.size)
-                if i != j
+                columns.start <= j < columns.stop and j - columns.start != i - rows.start
+                for i in range(rows.start, rows.stop)
+                for j in result.entries[i]
             ):
                 return []
         names.append(columns.name)
@@ -134,19 +134,20 @@ def _diagonal_blocks(result: Result) -> list[str]:
 
 
 def _at_point(result: Result, evaluation: Evaluation) -> list[str]:
-    point = facts.point_text(evaluation)
+    point = facts.point_text(result, evaluation)
     m, n = result.shape
     if result.kind is Kind.HESSIAN or m != 1 or not result.case.scalar_function:
         return []
     if n == 1:
-        value = evaluation.values[0][0]
+        value = evaluation.exact_at(0, 0)
         variable = result.variables[0]
-        if value is None:
+        number = evaluation.number_at(0, 0)
+        if value is None or number is None:
             return [f"At {point} the derivative is undefined."]
-        text = facts.entry_text(value)
-        if value.is_zero:
+        text = result.text(value)
+        if number == 0:
             return [f"At {point} the slope is 0: a critical point, f is flat to first order."]
-        way = "decrease" if value.is_positive else "increase"
+        way = "decrease" if number > 0 else "increase"
         return [
             f"At {point} the slope is {text}: near there f changes about {text} times as fast as {variable}; "
             f"to lower f, {way} {variable} (move against the sign of the slope)."
@@ -154,16 +155,16 @@ def _at_point(result: Result, evaluation: Evaluation) -> list[str]:
     norm = evaluation.norm
     if norm is None:
         return [f"At {point} some partial derivatives are undefined, so there is no gradient to follow."]
-    if norm.is_zero:
+    if Evaluator(result.engine).value(norm) == 0:
         return [
             f"At {point} ∇f = 0: a critical point (a minimum, a maximum or a saddle); "
             "no direction goes downhill to first order."
         ]
-    gradient = facts.vector_text(evaluation.gradient)
-    descent = facts.vector_text(evaluation.descent_direction)
+    gradient = facts.vector_text(result, evaluation.gradient)
+    descent = facts.vector_text(result, facts.descent_direction(result, evaluation))
     return [
         f"At {point}, ∇f = {gradient} points where f increases fastest, at the rate |∇f| = "
-        f"{facts.approximately(norm)} per unit step.",
+        f"{facts.approximately(result, norm)} per unit step.",
         f"So -∇f = {descent} is the way downhill: a small step ε along it changes f by about "
         "-ε|∇f|², less than for any other direction of the same length.",
         "Gradient descent repeats that step, θ ← θ - η∇f, with a learning rate η, to lower a loss.",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import sympy as sp
-
-from jaccli.core import Evaluation, Kind, Result
+from jaccli.engine.base import NUMBER
+from jaccli.numeric import Evaluator
 from jaccli.optimisation import CriticalPoint, Curvature, Directional
-from jaccli.printing import to_text
+from jaccli.problem import Kind
+from jaccli.result import Evaluation, Result
 
 SUMMARY_ABOVE = 12  # rows or columns beyond which the terminal shows a corner of the matrix
 CORNER = 5  # rows and columns of that corner
@@ -100,51 +101,67 @@ def layout_note(result: Result) -> str:
 
 
 def function_lines(result: Result) -> list[str]:
-    functions = result.functions
-    if view(result).summarised:  # a sum over 200 components is one very long line
-        functions = tuple(t if len(t) <= LONG_TEXT else f"{t[:LONG_TEXT]} {ELLIPSIS}" for t in functions)
-    if len(functions) == 1:
-        return [f"f = {functions[0]}"]
-    lines = [f"f_{i} = {text}" for i, text in enumerate(functions, 1)]
-    if len(lines) > SUMMARY_ABOVE:
-        return [*lines[:CORNER], f"{ELLIPSIS} ({len(lines)} functions)", lines[-1]]
+    count = len(result.functions)
+    names = ["f"] if count == 1 else [f"f_{i}" for i in range(1, count + 1)]
+    shown = list(range(count)) if count <= SUMMARY_ABOVE else [*range(CORNER), count - 1]
+    lines = []
+    for k in shown:
+        text = result.text(result.functions[k])
+        if view(result).summarised and len(text) > LONG_TEXT:  # a sum over 200 components is one long line
+            text = f"{text[:LONG_TEXT]} {ELLIPSIS}"
+        lines.append(f"{names[k]} = {text}")
+    if count > SUMMARY_ABOVE:
+        return [*lines[:CORNER], f"{ELLIPSIS} ({count} functions)", lines[-1]]
     return lines
 
 
-def entry_text(value: sp.Expr | None) -> str:
-    return "undefined" if value is None else to_text(value)
-
-
-def cell_text(value: sp.Expr | None, shown: View) -> str:
+def cell_text(result: Result, value: Any | None, shown: View) -> str:
     """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
-    text = entry_text(value)
+    text = result.text(value)
     if shown.summarised and len(text) > LONG_CELL:
         return f"{text[:LONG_CELL]} {ELLIPSIS}"
     return text
 
 
-def point_text(evaluation: Evaluation) -> str:
-    return ", ".join(shortened([f"{name} = {to_text(value)}" for name, value in evaluation.point]))
+def point_text(result: Result, evaluation: Evaluation) -> str:
+    return ", ".join(shortened([f"{name} = {result.text(value)}" for name, value in evaluation.point]))
 
 
-def vector_text(values: Sequence[sp.Expr | None]) -> str:
-    return "(" + ", ".join(shortened([entry_text(v) for v in values])) + ")"
+def vector_text(result: Result, values: Sequence[Any | None]) -> str:
+    return "(" + ", ".join(shortened([result.text(v) for v in values])) + ")"
 
 
-def approximately(value: sp.Expr) -> str:
-    """`10*sqrt(2) ≈ 14.1421` where the exact form is not a plain number."""
-    exact = to_text(value)
-    if value.is_Rational:
+def approximately(result: Result, value: Any) -> str:
+    """`10*sqrt(2) ≈ 14.1421` where the exact form is not a rational number."""
+    exact = result.text(value)
+    if result.engine.node(value)[0] == NUMBER:
         return exact
-    return f"{exact} ≈ {float(value.evalf(20)):.6g}"
+    number = Evaluator(result.engine).value(value)
+    return exact if number is None else f"{exact} ≈ {float(number):.6g}"
 
 
-def gradient_lines(evaluation: Evaluation) -> list[str]:
+def descent_direction(result: Result, evaluation: Evaluation) -> list[Any | None]:
+    """-grad f: the direction in which f decreases fastest, which gradient descent follows."""
+    return [None if g is None else result.engine.negate(g) for g in evaluation.gradient]
+
+
+def unit_descent(result: Result, evaluation: Evaluation) -> tuple[float, ...] | None:
+    norm = evaluation.norm
+    if norm is None:
+        return None
+    evaluator = Evaluator(result.engine)
+    size = evaluator.value(norm)
+    if not size:
+        return None
+    return tuple(-float(evaluator.defined(g)) / float(size) for g in evaluation.gradient)
+
+
+def gradient_lines(result: Result, evaluation: Evaluation) -> list[str]:
     """|∇f|, the descent direction -∇f, and its unit vector."""
     norm = evaluation.norm
-    lines = [f"|∇f| = {'undefined' if norm is None else approximately(norm)}"]
-    lines.append(f"descent direction -∇f = {vector_text(evaluation.descent_direction)}")
-    unit = evaluation.unit_descent
+    lines = [f"|∇f| = {'undefined' if norm is None else approximately(result, norm)}"]
+    lines.append(f"descent direction -∇f = {vector_text(result, descent_direction(result, evaluation))}")
+    unit = unit_descent(result, evaluation)
     if unit is not None:
         lines.append("unit descent direction -∇f/|∇f| = (" + ", ".join(shortened([f"{u:.6g}" for u in unit])) + ")")
     elif norm is not None:
@@ -152,11 +169,11 @@ def gradient_lines(evaluation: Evaluation) -> list[str]:
     return lines
 
 
-def eigenvalue_text(curvature: Curvature) -> str:
+def eigenvalue_text(result: Result, curvature: Curvature) -> str:
     if curvature.eigenvalues is None:
         return "undefined (an entry of H is undefined here)"
     if curvature.exact is not None:
-        return ", ".join(approximately(e) for e in curvature.exact)
+        return ", ".join(approximately(result, e) for e in curvature.exact)
     return ", ".join(f"{v:.6g}" for v in curvature.eigenvalues) + " (numeric)"
 
 
@@ -168,9 +185,9 @@ _VERDICTS = {
 }
 
 
-def curvature_lines(curvature: Curvature) -> list[str]:
+def curvature_lines(result: Result, curvature: Curvature) -> list[str]:
     """The eigenvalues of H and the second-derivative test at the point."""
-    lines = [f"eigenvalues of H: {eigenvalue_text(curvature)}"]
+    lines = [f"eigenvalues of H: {eigenvalue_text(result, curvature)}"]
     kind = curvature.critical_point
     if curvature.gradient_zero is None:
         lines.append("∇f is undefined here: no classification")
@@ -183,10 +200,10 @@ def curvature_lines(curvature: Curvature) -> list[str]:
     return lines
 
 
-def directional_lines(directional: Directional) -> list[str]:
+def directional_lines(result: Result, directional: Directional) -> list[str]:
     """∇f·v/|v| along --dir, and the angle between v and the descent direction."""
-    v = vector_text(directional.direction)
-    value = "undefined" if directional.value is None else approximately(directional.value)
+    v = vector_text(result, directional.direction)
+    value = "undefined" if directional.value is None else approximately(result, directional.value)
     lines = [f"directional derivative along v = {v}: ∇f·v/|v| = {value}"]
     if directional.angle_to_descent is not None:
         lines.append(f"angle between v and the descent direction -∇f: {directional.angle_to_descent:.4g}°")

@@ -1,19 +1,32 @@
-"""A bmatrix a student can paste into a write-up, after the closed form when there is one."""
+"""A bmatrix a student can paste into a write-up, after the closed form when there is one.
+
+LaTeX is SymPy's printer: the result is converted to SymPy for it, whichever engine computed it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 import sympy as sp
 
-from jaccli.core import Kind, Result
+from jaccli.engine.sympy_engine import to_sympy
+from jaccli.problem import Kind
+from jaccli.result import Result
 
 _NAMES = {Kind.GRADIENT: r"\nabla f", Kind.JACOBIAN: "J", Kind.HESSIAN: "H"}
 
 
-def bmatrix(rows: Sequence[Sequence[sp.Expr | None]]) -> str:
-    body = r" \\ ".join(" & ".join(r"\text{undefined}" if v is None else sp.latex(v) for v in row) for row in rows)
+def latex(result: Result, expr: Any) -> str:
+    return sp.latex(to_sympy(result.engine, expr, evaluate=False))
+
+
+def bmatrix(result: Result, value: Callable[[int, int], Any | None]) -> str:
+    m, n = result.shape
+    body = r" \\ ".join(
+        " & ".join(r"\text{undefined}" if (v := value(i, j)) is None else latex(result, v) for j in range(n))
+        for i in range(m)
+    )
     return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
 
 
@@ -25,10 +38,10 @@ def write_latex(result: Result, out: TextIO, *, explain: bool = False) -> None:
         name = rf"\frac{{d{k} f}}{{d {variable}{k}}}"
     closed = result.structure.closed_form_latex
     equals = f"{name} = " + (f"{closed} = " if closed else "")
-    lines = [f"{equals}{bmatrix(result.matrix.tolist())}"]
+    lines = [f"{equals}{bmatrix(result, result.entry)}"]
     for evaluation in result.evaluations:
-        at = ", ".join(sp.latex(v) for _, v in evaluation.point)
-        lines.append(rf"{name}\big|_{{({at})}} = {bmatrix(evaluation.values)}")
+        at = ", ".join(latex(result, v) for _, v in evaluation.point)
+        lines.append(rf"{name}\big|_{{({at})}} = {bmatrix(result, evaluation.exact_at)}")
     if explain:
         from jaccli.render.explain import explanation
 

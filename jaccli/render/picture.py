@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import sympy as sp
-
 from jaccli.errors import JacError
-from jaccli.mathfns import elementary
 
 INSTALL = "pip install 'jaccli[plot]'"
 SUFFIXES = (".png", ".svg", ".pdf")
@@ -55,15 +52,16 @@ def _window(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]
 
 def draw(
     target: Path,
-    function: sp.Expr,
-    symbols: Sequence[sp.Symbol],
+    function: Callable[[Any, Any], Any],
+    names: Sequence[str],
     point: Sequence[float],
     gradient: Sequence[float] | None,
     *,
     title: str,
     path: Sequence[Sequence[float]] | None = None,
 ) -> None:
-    """Write the picture to `target`; `gradient` None means it is undefined at the point."""
+    """Write the picture to `target`; `function` gives f on arrays of x and y (NaN where undefined),
+    `gradient` None means it is undefined at the point."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -71,7 +69,7 @@ def draw(
     import numpy as np
     from matplotlib.lines import Line2D
 
-    x_symbol, y_symbol = symbols
+    x_name, y_name = names
     px, py = float(point[0]), float(point[1])
     trail = [(float(p[0]), float(p[1])) for p in path] if path else []
     cx, cy, half = _window([(px, py), *trail])
@@ -85,14 +83,14 @@ def draw(
     xs = np.linspace(cx - half, cx + half, GRID)
     ys = np.linspace(cy - half, cy + half, GRID)
     grid_x, grid_y = np.meshgrid(xs, ys)
-    compiled = sp.lambdify((x_symbol, y_symbol), elementary(function), modules="numpy", dummify=True)
+    compiled = function
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         values: Any = np.broadcast_to(np.asarray(compiled(grid_x, grid_y)), grid_x.shape)
         if np.iscomplexobj(values):
             values = np.where(np.abs(values.imag) > 0, np.nan, values.real)
         surface = np.ma.masked_invalid(values.astype(float))
-        at_point = float(np.asarray(compiled(px, py), dtype=complex).real)
+        at_point = float(np.asarray(compiled(np.array([px]), np.array([py])), dtype=complex).real.ravel()[0])
 
     figure, axes = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
     finite = surface.compressed()
@@ -138,8 +136,8 @@ def draw(
     axes.set_xlim(cx - half, cx + half)
     axes.set_ylim(cy - half, cy + half)
     axes.set_aspect("equal")
-    axes.set_xlabel(x_symbol.name)
-    axes.set_ylabel(y_symbol.name)
+    axes.set_xlabel(x_name)
+    axes.set_ylabel(y_name)
     if gradient is None:
         title += "\n(∇f is undefined at the point: no arrows)"
     elif not arrows:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
-import sympy as sp
-
-from jaccli.core import Kind, Result
+from jaccli.problem import Kind
 from jaccli.render import facts
+from jaccli.result import Result
 
 
 def grid(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
@@ -18,11 +17,11 @@ def grid(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> li
     return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
 
 
-def shown_grid(result: Result, shown: facts.View, cells: Sequence[Sequence[sp.Expr | None]]) -> list[str]:
+def shown_grid(result: Result, shown: facts.View, value: Callable[[int, int], Any | None]) -> list[str]:
     """The grid of the rows and columns in view, with an ellipsis where some are left out."""
 
     def cell(i: int, j: int) -> str:
-        return facts.cell_text(cells[i][j], shown)
+        return facts.cell_text(result, value(i, j), shown)
 
     header = [result.variables[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
     rows = []
@@ -44,17 +43,17 @@ def write_plain(result: Result, out: TextIO, *, explain: bool = False) -> None:
     lines.append(f"{name} ({facts.layout_note(result)}):")
     if shown.summarised:
         lines.append(facts.summary_note(result, shown))
-    lines += shown_grid(result, shown, result.matrix.tolist())
+    lines += shown_grid(result, shown, result.entry)
     lines.append(f"structure: {result.structure.summary}")
     for evaluation in result.evaluations:
-        lines.append(f"at {facts.point_text(evaluation)}:")
-        lines += shown_grid(result, shown, evaluation.values)
+        lines.append(f"at {facts.point_text(result, evaluation)}:")
+        lines += shown_grid(result, shown, evaluation.exact_at)
         if result.kind is Kind.GRADIENT:
-            lines += facts.gradient_lines(evaluation)
+            lines += facts.gradient_lines(result, evaluation)
         if evaluation.directional is not None:
-            lines += facts.directional_lines(evaluation.directional)
+            lines += facts.directional_lines(result, evaluation.directional)
         if evaluation.curvature is not None:
-            lines += facts.curvature_lines(evaluation.curvature)
+            lines += facts.curvature_lines(result, evaluation.curvature)
     if explain:
         from jaccli.render.explain import explanation
 

@@ -8,7 +8,8 @@ from typing import TextIO
 
 import numpy as np
 
-from jaccli.core import Kind, Result
+from jaccli.problem import Kind
+from jaccli.result import Result
 
 
 @dataclass

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
-import sympy as sp
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from jaccli.core import Kind, Result
+from jaccli.problem import Kind
 from jaccli.render import facts
+from jaccli.result import Result
 
 DIAGONAL = "bold cyan"
 ZERO = "dim"
 
 
-def _matrix_table(result: Result, cells: Sequence[Sequence[sp.Expr | None]]) -> Table:
+def _matrix_table(result: Result, value: Callable[[int, int], Any | None]) -> Table:
     """The rows and columns in view (all of a small result, a corner of a large one)."""
     shown = facts.view(result)
     table = Table(header_style="bold")
@@ -26,13 +26,12 @@ def _matrix_table(result: Result, cells: Sequence[Sequence[sp.Expr | None]]) -> 
         table.add_column(result.variables[j], justify="center")
     if shown.more_columns:
         table.add_column(facts.ELLIPSIS, justify="center")
-    mask = result.structure.zero_mask
     square = result.shape[0] == result.shape[1] and result.shape[0] > 1
     for i in shown.rows:
         rendered = []
         for j in shown.columns:
-            style = ZERO if mask[i][j] else DIAGONAL if square and i == j else ""
-            rendered.append(Text(facts.cell_text(cells[i][j], shown), style=style))
+            style = ZERO if result.is_zero(i, j) else DIAGONAL if square and i == j else ""
+            rendered.append(Text(facts.cell_text(result, value(i, j), shown), style=style))
         if shown.more_columns:
             rendered.append(Text(facts.ELLIPSIS, style=ZERO))
         table.add_row(result.rows[i], *rendered)
@@ -56,22 +55,22 @@ def write_table(result: Result, out: TextIO, *, color: bool = True, explain: boo
     console.print(Text(name, style="bold"))
     if shown.summarised:
         console.print(Text(facts.summary_note(result, shown), style="dim"))
-    console.print(_matrix_table(result, result.matrix.tolist()))
+    console.print(_matrix_table(result, result.entry))
     square = result.shape[0] == result.shape[1] > 1
     marks = "bold cyan: diagonal, dim: structurally zero" if square else "dim: structurally zero"
     console.print(Text(f"structure: {result.structure.summary}", style="bold"), Text(f"({marks})", style="dim"))
     for evaluation in result.evaluations:
         console.print()
-        console.print(Text(f"{name} at {facts.point_text(evaluation)}", style="bold"))
-        console.print(_matrix_table(result, evaluation.values))
+        console.print(Text(f"{name} at {facts.point_text(result, evaluation)}", style="bold"))
+        console.print(_matrix_table(result, evaluation.exact_at))
         if result.kind is Kind.GRADIENT:
-            for line in facts.gradient_lines(evaluation):
+            for line in facts.gradient_lines(result, evaluation):
                 console.print(line)
         if evaluation.directional is not None:
-            for line in facts.directional_lines(evaluation.directional):
+            for line in facts.directional_lines(result, evaluation.directional):
                 console.print(line)
         if evaluation.curvature is not None:
-            for line in facts.curvature_lines(evaluation.curvature):
+            for line in facts.curvature_lines(result, evaluation.curvature):
                 console.print(line)
     if explain:
         from jaccli.render.explain import explanation
