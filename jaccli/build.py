@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, TypeAlias
 
 from jaccli import bounds
-from jaccli.engine.base import ADD, CALL, MUL, POW, Engine
+from jaccli.engine.base import ADD, CALL, MUL, POW, UNDEFINED, Engine
 from jaccli.errors import ArityError, DomainError, ParseError, ShapeError, UnknownNameError
 from jaccli.functions import ELEMENTWISE, Functions
 from jaccli.problem import FUNCTION_NAMES, Variable
@@ -202,8 +202,11 @@ class Builder:
             self.sizes.check_build(CALL, name, args, f"{name}({_brief(engine, args[0])})")
         result = self.functions.apply(name, args)
         if engine.is_constant(result) and self.evaluator.value(result) is None:
+            kind, what, _ = engine.node(result)
+            if kind == UNDEFINED and what in ("zoo", "nan", "oo", "-oo"):
+                raise self.fail("undefined: a function at a pole (such as log(0))", node, DomainError)
             if all(engine.is_constant(a) and self.evaluator.value(a) is not None for a in args):
-                raise self.fail(f"undefined: {name} has no real value here (such as log(0))", node, DomainError)
+                raise self.fail(f"undefined: {name}() of this constant is not a real number", node, DomainError)
             raise self.fail("undefined: a function of a value that is not real", node, DomainError)
         return result
 

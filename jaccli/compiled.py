@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from jaccli.engine.base import ADD, CALL, MUL, POW, Engine
+from jaccli.errors import LimitError
 from jaccli.numeric import Evaluator
 
 if TYPE_CHECKING:
@@ -115,7 +116,10 @@ class Compiled:
         evaluator = Evaluator(self.engine, dict(zip(self.names, (float(v) for v in point))), digits=30)
         out = []
         for expr in self.expressions + self.functions:
-            value = evaluator.value(expr)
+            try:
+                value = evaluator.value(expr)
+            except LimitError:  # beyond the range of doubles by far: no number to write
+                value = None
             number = float("nan")
             if value is not None:
                 try:

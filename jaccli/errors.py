@@ -27,7 +27,7 @@ class ExitStatus(IntEnum):
     BAD_INPUT = 2
 
 
-class JacError(Exception):
+class JacError(ValueError):
     """A problem with the user's input; its message is one line meant for the user."""
 
     exit_status = ExitStatus.BAD_INPUT

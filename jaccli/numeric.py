@@ -8,8 +8,9 @@ DIGITS significant digits, on the expression's structure, so that both engines g
 value for the same entry.
 
 Zero is decided exactly where the expression is exact: a sum whose terms cancel to within
-10**-(DIGITS - 10) of the largest of them is 0 (log2(8) - 3 is 0), and so is sin or tan at a
-multiple of pi to that precision. The piecewise functions take that zero into account: sign(0) is
+10**-(DIGITS - 10) of the largest of them is evaluated again at twice the precision, up to
+MOST_DIGITS digits, and is 0 when it cancels there too (log2(8) - 3 is 0; 1 + 1e-41 - 1 is not);
+so is sin or tan at a multiple of pi to that precision. The piecewise functions take that zero into account: sign(0) is
 0, heaviside(0) is 1/2, abs has the derivative sign, max and min of equal values agree.
 """
 
@@ -19,12 +20,18 @@ from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+import math
+
 import mpmath
 
+from jaccli.bounds import NUMBER_DIGITS, refuse
 from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, SYMBOL, Engine
 
 DIGITS = 50
-_CANCELLATION_DIGITS = DIGITS - 10
+MOST_DIGITS = 400  # a cancellation is confirmed at doubling precision up to this many digits
+# A value with more decimal digits than NUMBER_DIGITS before its point is refused (exp(x) at 5,000,
+# x**(10**9) at 2), as the exact path refuses it: mpmath would take minutes over exp(10**2000).
+_LARGEST_BITS = int(NUMBER_DIGITS.value * math.log2(10))
 
 
 def context(digits: int = DIGITS) -> Any:
@@ -39,6 +46,7 @@ class Evaluator:
 
     def __init__(self, engine: Engine, point: Mapping[str, Any] | None = None, digits: int = DIGITS) -> None:
         self.engine = engine
+        self.digits = digits
         self.ctx = context(digits)
         self.tolerance = self.ctx.mpf(10) ** -(digits - 10)
         self.point = {name: self._mpf(value) for name, value in (point or {}).items()}
@@ -54,13 +62,13 @@ class Evaluator:
             "asin": lambda a: ctx.asin(a) if abs(a) <= 1 else None,
             "acos": lambda a: ctx.acos(a) if abs(a) <= 1 else None,
             "atan": ctx.atan,
-            "sinh": ctx.sinh,
-            "cosh": ctx.cosh,
+            "sinh": lambda a: ctx.sinh(self._exponent(a, "sinh")),
+            "cosh": lambda a: ctx.cosh(self._exponent(a, "cosh")),
             "tanh": ctx.tanh,
             "asinh": ctx.asinh,
             "acosh": lambda a: ctx.acosh(a) if a >= 1 else None,
             "atanh": lambda a: ctx.atanh(a) if abs(a) < 1 else None,
-            "exp": ctx.exp,
+            "exp": lambda a: ctx.exp(self._exponent(a, "exp")),
             "log": lambda a: ctx.log(a) if a > 0 else None,
             "abs": abs,
             "sign": lambda a: ctx.mpf(0 if a == 0 else 1 if a > 0 else -1),
@@ -104,8 +112,21 @@ class Evaluator:
                 stack.append((current, parts))
                 stack.extend((c, None) for c in missing)
                 continue
-            cache[current] = self._compute(parts, [cache[c] for c in children])
+            value = self._compute(parts, [cache[c] for c in children], current)
+            if value is not None and value and self.ctx.mag(value) > _LARGEST_BITS:
+                raise refuse(NUMBER_DIGITS, f"a value at the point could have about {self._digits(value)} digits")
+            cache[current] = value
         return cache[expr]
+
+    def _digits(self, value: Any) -> str:
+        return f"{math.ceil(int(self.ctx.mag(value)) / math.log2(10)):,}"
+
+    def _exponent(self, a: Any, name: str) -> Any:
+        """The argument of exp, sinh or cosh, refused where the value would be too large to compute."""
+        if abs(a) > _LARGEST_BITS / math.log2(math.e):
+            digits = math.ceil(float(abs(a)) / math.log(10))
+            raise refuse(NUMBER_DIGITS, f"{name}() at the point could have about {digits:,} digits")
+        return a
 
     def defined(self, expr: Any) -> Any:
         """The value of an expression known to have one (a checked constant or point value)."""
@@ -114,7 +135,7 @@ class Evaluator:
             raise ValueError(f"no value where one was checked: {expr}")
         return value
 
-    def _compute(self, parts: tuple[int, Any, Any], args: Sequence[Any]) -> Any | None:
+    def _compute(self, parts: tuple[int, Any, Any], args: Sequence[Any], expr: Any) -> Any | None:
         kind = parts[0]
         if kind == NUMBER:
             return self.ctx.mpf(parts[1]) / parts[2] if parts[2] != 1 else self.ctx.mpf(parts[1])
@@ -125,7 +146,7 @@ class Evaluator:
         if any(a is None for a in args):
             return None
         if kind == ADD:
-            return self._sum(args)
+            return self._sum(args, expr)
         if kind == MUL:
             product = self.ctx.mpf(1)
             for a in args:
@@ -140,10 +161,14 @@ class Evaluator:
     def _finite(self, value: Any) -> Any | None:
         return value if self.ctx.isfinite(value) else None
 
-    def _sum(self, terms: Sequence[Any]) -> Any | None:
+    def _sum(self, terms: Sequence[Any], expr: Any) -> Any | None:
         total = self.ctx.fsum(terms)
         largest = max(abs(t) for t in terms)
         if abs(total) <= self.tolerance * largest:
+            if self.digits < MOST_DIGITS and largest:
+                # cancellation to this precision: zero, or a value too small to see yet (1e-41 next to 1)
+                closer = Evaluator(self.engine, self.point, digits=min(2 * self.digits, MOST_DIGITS)).value(expr)
+                return self.ctx.mpf(0) if closer is None or closer == 0 else +closer
             return self.ctx.mpf(0)  # the terms cancel: zero, as exactly as the expression is exact
         return self._finite(total)
 
@@ -153,11 +178,17 @@ class Evaluator:
         if kind == NUMBER and q == 1:
             if base == 0 and p < 0:
                 return None
+            if base != 0 and abs(p * ctx.log(abs(base), 2)) > _LARGEST_BITS:
+                digits = math.ceil(float(abs(p * ctx.log10(abs(base)))))
+                raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
             return self._finite(base**p)
         if base < 0:
             return None  # a fractional power of a negative number is not real (cbrt is the real cube root)
         if base == 0:
             return ctx.mpf(0) if exponent > 0 else ctx.mpf(1) if exponent == 0 else None
+        if abs(exponent * ctx.log(base, 2)) > _LARGEST_BITS:
+            digits = math.ceil(float(abs(exponent * ctx.log10(base))))
+            raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
         return self._finite(ctx.power(base, exponent))
 
     def _call(self, name: str, args: Sequence[Any]) -> Any | None:

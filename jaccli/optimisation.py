@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 DIGITS = 50
 # A double-precision eigenvalue this small relative to the largest cannot be trusted for its sign.
 DOUBLE_DOUBT = 1e-9
-# A 50-digit eigenvalue this small relative to the largest one is taken to be zero.
-RELATIVE_ZERO = 1e-30
+# A 50-digit eigenvalue this small relative to the largest one is taken to be zero (entries carry 50 digits).
+RELATIVE_ZERO = 1e-40
 
 
 class CriticalPoint(StrEnum):

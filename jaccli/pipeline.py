@@ -18,7 +18,16 @@ from jaccli.build import Array, Builder, namespace
 from jaccli.derive import Differentiator
 from jaccli.engine import choose
 from jaccli.engine.base import ADD, CALL, MUL, POW, Engine
-from jaccli.errors import DomainError, LimitError, ParseError, PointError, ShapeError, UnknownNameError, quoted
+from jaccli.errors import (
+    DomainError,
+    LimitError,
+    ParseError,
+    PointError,
+    ShapeError,
+    UnknownNameError,
+    VariableError,
+    quoted,
+)
 from jaccli.functions import Functions
 from jaccli.numeric import Evaluator
 from jaccli.printer import Printer
@@ -57,6 +66,8 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
             got = f"an element-wise vector of {got} (reduce it with sum() or dot())"
         raise ShapeError(f"{command} takes one scalar function, got {got}; use {instead}")
     columns = problem.columns
+    if not columns:
+        raise VariableError("there is nothing to differentiate by: f has no variables (declare them with --vars)")
     m = len(columns) if kind is Kind.HESSIAN else len(functions)
     _check_size(m, len(columns), sparse)
     symbols = [engine.symbol(c) for c in columns]

@@ -156,7 +156,11 @@ def discovered_variables(entries: Sequence[Entry]) -> tuple[Variable, ...]:
     Names jac gives another meaning (constants, reserved and function names) are left out here;
     the builder reports them in its own words when they are used.
     """
-    names = [n for n in names_used(entries) if n not in CONSTANTS and n not in RESERVED and n not in FUNCTION_NAMES]
+    names = [
+        n
+        for n in names_used(entries)
+        if n not in CONSTANTS and n not in RESERVED and n not in FUNCTION_NAMES and NAME.match(n)
+    ]
     bounds.check_count(bounds.VARIABLES, len(names), f"{len(names):,} variables")
     return tuple(Variable(n) for n in sorted(names, key=natural_key))
 
@@ -196,8 +200,8 @@ def _shape(part: str, text: str) -> tuple[int, ...]:
     limit = bounds.VECTOR_SIZE
     if match is None or any(int(g) < 1 for g in match.groups() if g is not None):
         raise VariableError(
-            f"--vars: '{quoted(part)}': a size is a whole number n of at least 1 (a vector, w:3) or "
-            "m x n (a matrix, W:2x3), written in ASCII digits"
+            f"--vars: '{quoted(part)}': a vector size is a whole number from 1 (w:3), a matrix size two of them "
+            "(W:2x3), in ASCII digits"
         )
     if match.group(2) is None:
         n = int(match.group(1))
@@ -265,10 +269,6 @@ def make_problem(
         names = [w.strip() for w in wrt.split(",")] if isinstance(wrt, str) else wrt
         columns, groups = choose_columns(declared, names)
     bounds.check_count(bounds.FUNCTIONS, len(entries), f"{len(entries):,} functions")
-    if not columns:
-        raise VariableError(
-            "there is nothing to differentiate by: the function has no variables (declare them with --vars)"
-        )
     return Problem(kind, tuple(texts), entries, declared, columns, groups, tokens, order)
 
 

@@ -1,4 +1,10 @@
-"""Shared fixtures: the installed `jac` run as a shell script would run it."""
+"""Shared fixtures: jac run in-process as the command line runs it, or as an installed command.
+
+`jac` and `jac_json` call the typer app in this process (fast: no interpreter start-up, no SymPy
+import per call) and give back what a shell sees: the exit status, stdout and stderr apart. Tests
+of what only a real process shows (start-up imports, signals, terminals, file descriptors, the
+console script's exit) use `run_jac` and are marked `e2e`.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +13,68 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 JAC = shutil.which("jac", path=str(Path(sys.executable).parent)) or shutil.which("jac")
 
 
 def run_jac(
+    *args: str,
+    stdin: str | None = None,
+    cwd: str | Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed jac in a process of its own; stdout and stderr are kept apart."""
+    assert JAC is not None, "the jac command is not installed in this environment"
+    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    environment.update(env or {})
+    return subprocess.run(
+        [JAC, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        env=environment,
+        check=False,
+    )
+
+
+def invoke(
     *args: str, stdin: str | None = None, cwd: str | Path | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed jac; stdout and stderr are kept apart."""
-    assert JAC is not None, "the jac command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
-    return subprocess.run(
-        [JAC, *args], input=stdin, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env, check=False
-    )
+    """Run jac in this process, through typer's test runner, and answer like subprocess.run would.
+
+    An unexpected exception (a bug) becomes exit status 1 with its traceback on stderr, as the
+    console script would end.
+    """
+    from jaccli.cli import app
+
+    previous = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, list(args), input=stdin, prog_name="jac", catch_exceptions=True)
+    finally:
+        os.chdir(previous)
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+        code = 1
+    return subprocess.CompletedProcess(["jac", *args], code, result.stdout, stderr)
 
 
 @pytest.fixture
 def jac() -> Callable[..., subprocess.CompletedProcess[str]]:
-    return run_jac
+    return invoke
 
 
 @pytest.fixture
@@ -37,7 +82,7 @@ def jac_json() -> Callable[..., Any]:
     """Run jac with --json, insist on success, return the parsed object."""
 
     def run(*args: str) -> Any:
-        done = run_jac(*args, "--json")
+        done = invoke(*args, "--json")
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 

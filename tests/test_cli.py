@@ -73,11 +73,11 @@ def test_table_marks_the_case_structure_and_values():
 def test_table_in_colour_dims_structural_zeros():
     from rich.console import Console
 
-    from jaccli import core, parse
+    import jaccli
     from jaccli.render.table import ZERO, _matrix_table
 
-    result = core.jacobian(parse.parse_functions(["sin(x), cos(y)"]))
-    table = _matrix_table(result, [[result.matrix[i, j] for j in range(2)] for i in range(2)])
+    result = jaccli.jacobian("sin(x), cos(y)")
+    table = _matrix_table(result, result.entry)
     zero_cell = table.columns[2]._cells[0]
     assert zero_cell.plain == "0" and zero_cell.style == ZERO
     console = Console(record=True, width=60)

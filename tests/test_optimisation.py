@@ -8,9 +8,10 @@ import json
 import math
 
 import pytest
-import sympy as sp
+import mpmath
 from typer.testing import CliRunner
 
+import jaccli
 from jaccli import optimisation
 from jaccli.cli import app
 
@@ -123,13 +124,22 @@ def test_an_undefined_hessian_entry_leaves_the_eigenvalues_undefined(jac):
 
 
 def test_curvature_signs_are_exact_where_floats_would_blur_them():
-    # eigenvalues of [[1, 1], [1, 1]] are 0 and 2; of [[1+1e-40, 1], [1, 1]] a tiny positive one
-    zero = [sp.Integer(0), sp.Integer(0)]
-    flat = optimisation.curvature([[sp.Integer(1), sp.Integer(1)], [sp.Integer(1), sp.Integer(1)]], zero)
+    # H = [[1, 1], [1, 1]] has eigenvalues 0 and 2; H = [[1+1e-40, 1], [1, 1]] a tiny positive one
+    flat = jaccli.hessian("(x + y)**2/2", at="0,0").evaluations[0].curvature
     assert flat.signs == (0, 1) and flat.critical_point == "degenerate"
-    tiny = sp.Integer(1) + sp.Rational(1, 10**40)
-    tilted = optimisation.curvature([[tiny, sp.Integer(1)], [sp.Integer(1), sp.Integer(1)]], zero)
+    tilted = jaccli.hessian("(1 + 1e-40)*x**2/2 + x*y + y**2/2", at="0,0").evaluations[0].curvature
     assert tilted.signs == (1, 1) and tilted.critical_point == "minimum"
+
+
+def test_numeric_eigenvalues_settle_signs_near_zero_in_high_precision():
+    # doubles see [[1, 1], [1, 1 + 1e-30]] as singular; 50 digits see a positive eigenvalue of 5e-31
+    with mpmath.workdps(60):
+        corner = mpmath.mpf(1) + mpmath.mpf("1e-30")
+    values, signs = optimisation.numeric_eigenvalues([[1, 1], [1, corner]])
+    assert signs == (1, 1)
+    assert values[1] == pytest.approx(2)
+    values, signs = optimisation.numeric_eigenvalues([[2, 0, 0], [0, -3, 0], [0, 0, 5]])
+    assert values == (-3, 2, 5) and signs == (-1, 1, 1)
 
 
 # --- jac grad --dir: the directional derivative ----------------------------------------------------
