@@ -6,9 +6,15 @@ import json
 import re
 
 import pytest
-import sympy as sp
 
-from jaccli import check, core, parse
+import jaccli
+from jaccli import check
+from jaccli.answers import parse_answer
+from jaccli.api import solve
+from jaccli.build import Builder, namespace
+from jaccli.errors import ParseError
+from jaccli.pipeline import Context, read_point
+from jaccli.problem import Kind, parse_vars
 
 RIGHT = [
     ("grad", "x^2+y^2", "2x, 2y"),
@@ -219,24 +225,29 @@ def test_core_vector_answers_expand_to_components():
     assert _verdict("grad", "sum(w^2)", "2*w_1, 2*w_2, 2*w_3", vars_="w:3").passed
 
 
+def _answer(text: str, variables: str = "x,y"):
+    context = Context()
+    names = namespace(context.engine, parse_vars(variables), components=True)
+    return parse_answer(text, Builder(context.engine, names, context.functions))
+
+
 def test_core_parse_answer_shapes():
-    variables = parse.parse_vars("x,y")
-    assert parse.parse_answer("y, x; 1, 1", variables).shape == (2, 2)
-    assert parse.parse_answer("[[y, x], [1, 1]]", variables).rows == parse.parse_answer("y, x; 1, 1", variables).rows
-    flat = parse.parse_answer("[2x, 2y]", variables)
+    assert _answer("y, x; 1, 1").shape == (2, 2)
+    assert _answer("[[y, x], [1, 1]]").rows == _answer("y, x; 1, 1").rows
+    flat = _answer("[2x, 2y]")
     assert flat.flat and flat.shape == (1, 2)
-    with pytest.raises(parse.ParseError):
-        parse.parse_answer("x; y, x", variables)
-    with pytest.raises(parse.ParseError):
-        parse.parse_functions(["x; y"])
+    with pytest.raises(ParseError):
+        _answer("x; y, x")
+    with pytest.raises(ParseError):
+        jaccli.gradient("x; y")
 
 
 def test_core_at_point_uses_exact_values():
-    parsed = parse.parse_functions(["x^2"])
-    result = core.derivative(parsed)
-    point = [{sp.Symbol("x", real=True): sp.Rational(1, 3)}]
-    assert check.check(result, parsed, parse.parse_answer("2/3", parsed.variables), point, tol=0).passed
-    assert not check.check(result, parsed, parse.parse_answer("0.6667", parsed.variables), point, tol=1e-6).passed
+    context = Context()
+    result = solve(Kind.DERIVATIVE, ["x^2"], context=context)
+    point = [read_point(context, result.problem, "1/3")]
+    assert check.check(result, _answer("2/3", "x"), point, tol=0).passed
+    assert not check.check(result, _answer("0.6667", "x"), point, tol=1e-6).passed
 
 
 def test_the_readme_homework_script_really_works(tmp_path):

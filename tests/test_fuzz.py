@@ -15,10 +15,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from jaccli import parse
+from jaccli.api import solve
 from jaccli.cli import app
 from jaccli.errors import JacError
-from jaccli.mathfns import FUNCTIONS
+from jaccli.build import ARRAY_FUNCTIONS
+from jaccli.functions import ELEMENTWISE
+from jaccli.problem import Kind
 
 EXAMPLES = int(os.environ.get("JAC_FUZZ_EXAMPLES", "150"))
 SETTINGS = settings(
@@ -31,7 +33,7 @@ runner = CliRunner()
 NAMES = ["x", "y", "z", "w", "beta", "lambda", "e", "pi", "I", "E", "nan", "oo", "S", "x1", "x10", "_x", "sum", "dot"]
 NUMBERS = ["0", "1", "2", "10", "0.5", "1e3", "1e-3", "2.", ".5", "1e999", "10**999", "9" * 30, "13/10", "1/0"]
 OPERATORS = ["+", "-", "*", "/", "**", "^"]
-TOKENS = [*NAMES, *NUMBERS, *OPERATORS, "(", ")", "[", "]", ",", ";", " ", "=", ".", "'", "@", "%", ":", *FUNCTIONS]
+TOKENS = [*NAMES, *NUMBERS, *OPERATORS, "(", ")", "[", "]", ",", ";", " ", "=", ".", "'", "@", "%", ":", *ELEMENTWISE, *ARRAY_FUNCTIONS]
 
 
 def _leaf() -> st.SearchStrategy[str]:
@@ -41,7 +43,7 @@ def _leaf() -> st.SearchStrategy[str]:
 def _grow(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     call = st.builds(
         lambda name, args: f"{name}({', '.join(args)})",
-        st.sampled_from(sorted(FUNCTIONS)),
+        st.sampled_from(sorted([*ELEMENTWISE, *ARRAY_FUNCTIONS])),
         st.lists(children, min_size=0, max_size=3),  # sometimes the wrong number of arguments
     )
     binary = st.builds(lambda a, op, b: f"({a}){op}({b})", children, st.sampled_from(OPERATORS), children)
@@ -86,11 +88,11 @@ points = st.one_of(st.just(None), st.lists(st.sampled_from(POINT_VALUES), min_si
 @given(mutated())
 def test_parser_returns_a_result_or_a_jac_error(text: str) -> None:
     try:
-        parsed = parse.parse_functions([text])
+        result = solve(Kind.JACOBIAN, [text])
     except JacError as error:
         assert str(error) and "\n" not in str(error)
     else:
-        assert parsed.functions and len(parsed.texts) == len(parsed.functions)
+        assert result.functions and len(result.function_texts) == len(result.rows)
 
 
 @SETTINGS
