@@ -116,7 +116,8 @@ def test_fractions_stay_exact():
 
 
 def test_undefined_entry_is_null_with_a_warning_and_exit_0():
-    result = invoke("grad", "log(x) + y", "--at", "0,1", "--json")
+    # d sqrt(x)/dx = 1/(2*sqrt(x)) is undefined at x = 0, where f itself is defined: one entry, one warning
+    result = invoke("grad", "sqrt(x) + y", "--at", "0,1", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["value"] == [[None, 1]]
@@ -124,6 +125,15 @@ def test_undefined_entry_is_null_with_a_warning_and_exit_0():
     assert data["norm"] is None
     assert "undefined" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_outside_the_domain_of_f_every_entry_of_its_row_is_undefined():
+    # log(x) + y has no value at x = 0 or x = -1: neither has its gradient, not even df/dy = 1
+    for point in ("0,1", "-1,1"):
+        result = invoke("grad", "log(x) + y", "--at", point, "--json")
+        assert result.exit_code == 0
+        assert json.loads(result.stdout)["value"] == [[None, None]]
+        assert len(result.stderr.strip().splitlines()) == 2
 
 
 def test_undefined_entry_in_the_table():
