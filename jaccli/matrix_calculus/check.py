@@ -1,0 +1,136 @@
+"""Every closed form is checked before jac shows it: its values at a random point against the entries'.
+
+The closed form is evaluated with NumPy (`numbers`), the result's entries with jac's own evaluator
+(`jaccli.numeric`, high precision). A small block is compared entry by entry; a big one on a
+random sample of its columns and, in each, of its rows, among them the diagonal and the rows
+where the column has structural nonzeros, so that zeros and nonzeros are both compared. Points
+are tried in turn (mixed signs, then positive, then beyond 1) until one is inside the domain of
+some sampled entry; a closed form that differs anywhere, or that no point could check, is not shown.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from jaccli.matrix_calculus.algebra import Algebra
+from jaccli.matrix_calculus.nodes import SCALAR, Node, NotFoldedError, is_column, is_matrix
+from jaccli.matrix_calculus.numbers import Numbers, Values
+from jaccli.problem import Variable
+
+EVERY = 40  # rows or columns compared one by one up to this many; beyond, a sample
+SAMPLE = 8
+RELATIVE = 1e-7
+_RANGES = ((0.2, 0.9, True), (0.2, 0.9, False), (1.1, 2.0, False))
+
+Entry = Callable[[int, int], Any]  # (i, j) of a block -> the result's expression, None for a structural 0
+
+
+class Checker:
+    """Compares closed forms with a result's entries at seeded random points."""
+
+    def __init__(self, algebra: Algebra, variables: Sequence[Variable], seed: int = 20240613) -> None:
+        self.algebra = algebra
+        self.engine = algebra.engine
+        self.variables = [v for v in variables]
+        self.seed = seed
+        self.points: list[tuple[dict[str, Any], Numbers]] = []
+        self.random = random.Random(seed)
+
+    def _point(self, k: int) -> tuple[dict[str, Any], Numbers]:
+        while len(self.points) <= k:
+            low, high, signs = _RANGES[len(self.points)]
+            generator = np.random.default_rng(self.seed + len(self.points))
+            values: dict[str, Any] = {}
+            for variable in self.variables:
+                size = variable.size or 1
+                drawn = np.round(generator.uniform(low, high, size), 4)
+                if signs:
+                    drawn = drawn * generator.choice([-1.0, 1.0], size)
+                values[variable.name] = drawn.reshape(variable.shape) if variable.shape else float(drawn[0])
+            self.points.append((values, Numbers(self.algebra, values)))
+        return self.points[k]
+
+    def _component_value(self, values: dict[str, Any], name: str) -> float:
+        if name in values and not isinstance(values[name], np.ndarray):
+            return float(values[name])
+        for variable in self.variables:
+            if variable.shape and name.startswith(variable.name + "_"):
+                indices = name[len(variable.name) + 1 :].split("_")
+                if len(indices) == len(variable.shape) and all(i.isdigit() for i in indices):
+                    return float(values[variable.name][tuple(int(i) - 1 for i in indices)])
+        raise KeyError(name)
+
+    def agrees(self, node: Node, rows: int, columns: int, entry: Entry) -> bool:
+        """Whether the closed form `node` (rows x columns as a block) equals the entries at a point."""
+        for k in range(len(_RANGES)):
+            values, numbers = self._point(k)
+            try:
+                pairs = self._pairs(node, rows, columns, entry, numbers)
+            except NotFoldedError:
+                return False
+            expected = self._expected(values, [e for _, e in pairs])
+            compared = 0
+            for (got, _), want in zip(pairs, expected):
+                if want is None:
+                    continue
+                if got is None or not np.isfinite(got) or abs(got - want) > RELATIVE * (1 + abs(want)):
+                    return False
+                compared += 1
+            if compared:
+                return True
+        return False
+
+    def _pairs(self, node: Node, rows: int, columns: int, entry: Entry, numbers: Numbers) -> list[tuple[Any, Any]]:
+        """(closed-form value, entry expression) for the compared entries."""
+        shape = node.shape
+        if shape == SCALAR:
+            return [(float(numbers.value(node)), entry(0, 0))]
+        if not is_matrix(shape):
+            vector = np.ravel(numbers.value(node))
+            if is_column(shape):
+                return [(float(vector[i]), entry(i, 0)) for i in self._sample(rows)]
+            return [(float(vector[j]), entry(0, j)) for j in self._sample(columns)]
+        pairs = []
+        shared = self._sample(rows)
+        for j in self._sample(columns):
+            unit = np.zeros(columns)
+            unit[j] = 1.0
+            values = np.ravel(numbers.apply(node, unit))
+            for i in self._rows(shared, rows, j, entry):
+                pairs.append((float(values[i]), entry(i, j)))
+        return pairs
+
+    def _sample(self, count: int) -> list[int]:
+        if count <= EVERY:
+            return list(range(count))
+        chosen = set(self.random.sample(range(count), SAMPLE)) | {0, count - 1}
+        return sorted(chosen)
+
+    def _rows(self, shared: list[int], count: int, column: int, entry: Entry) -> list[int]:
+        """The shared sample of rows, the diagonal, and a row where the column is not a structural zero."""
+        if count <= EVERY:
+            return shared
+        rows = set(shared)
+        if column < count:
+            rows.add(column)
+        if all(entry(i, column) is None for i in rows):
+            rows.update(next(([i] for i in range(min(count, 200)) if entry(i, column) is not None), []))
+        return sorted(rows)
+
+    def _expected(self, values: dict[str, Any], expressions: Sequence[Any]) -> list[float | None]:
+        """The entries' values at the point (0 for a structural zero, None where undefined)."""
+        engine = self.engine
+
+        def lookup(symbol: Any) -> float:
+            return self._component_value(values, engine.node(symbol)[1])
+
+        evaluate = Values(engine, lookup).value
+        expected: list[float | None] = []
+        for expr in expressions:
+            value = 0.0 if expr is None else float(evaluate(expr))
+            expected.append(value if np.isfinite(value) else None)
+        return expected
