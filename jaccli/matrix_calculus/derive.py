@@ -105,7 +105,7 @@ class Calculus:
             if not parts:
                 continue
             bar = algebra.add(parts, node.shape)
-            if isinstance(bar, Zero):
+            if isinstance(bar, Zero) or not self.leaves(node):
                 continue
             if isinstance(node, (Var, Component)):
                 result[node.name] = bar

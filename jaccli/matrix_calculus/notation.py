@@ -192,8 +192,8 @@ class Notation:
         pieces = []
         for k, factor in enumerate(factors):
             text, precedence, _ = self.show(factor)
-            if precedence < MUL_LEVEL or (k > 0 and precedence == MUL_LEVEL):
-                text = self._wrap(text)
+            if precedence < MUL_LEVEL or (precedence == MUL_LEVEL and (k > 0 or "/" in text)):
+                text = self._wrap(text)  # (u/(u**2 + 1))*v^T rather than u/(u**2 + 1)*v^T
             if k == 0:
                 pieces.append(text)
             elif self.is_latex:

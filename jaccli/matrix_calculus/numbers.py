@@ -206,7 +206,11 @@ class Numbers:
         if isinstance(node, Transpose):
             return self.dense(node.arg).T
         if isinstance(node, Inv):
-            return np.linalg.inv(self.dense(node.arg))
+            matrix = self.dense(node.arg)
+            try:
+                return np.linalg.inv(matrix)
+            except np.linalg.LinAlgError:  # singular at this point: no value, as the entries have none
+                return np.full(matrix.shape, np.nan)
         if isinstance(node, Elem):
             return self._elem(node)
         if isinstance(node, Diag):
