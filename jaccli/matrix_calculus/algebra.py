@@ -154,6 +154,11 @@ class Algebra:
             return self.one, node
         engine = self.engine
         kind, a, _ = engine.node(node.template)
+        if kind == ADD:
+            content = self._content(list(a))
+            if content is not None:  # 2*p - 2*y, as SymPy writes 2*(p - y)
+                core = engine.add([engine.mul([engine.pow(content, engine.number(-1)), t]) for t in a])
+                return content, self.elem(core, node.shape)
         factors = list(a) if kind == MUL else [node.template]
         scalars = [f for f in factors if not self.varies(f)]
         arrays = [f for f in factors if self.varies(f)]
@@ -162,6 +167,24 @@ class Algebra:
         if not scalars:
             return self.one, node
         return engine.mul(scalars), self.elem(engine.mul(arrays), node.shape)
+
+    def _content(self, terms: list[Any]) -> Any | None:
+        """The number every term is a multiple of (2 for 2*p - 2*y), when it is not 1; else None."""
+        engine = self.engine
+        found = None
+        for term in terms:
+            kind, a, _ = engine.node(term)
+            numbers = [f for f in a if engine.node(f)[0] == NUMBER] if kind == MUL else []
+            if kind == NUMBER or len(numbers) != 1:
+                return None
+            p, q = engine.node(numbers[0])[1:]
+            size = (abs(p), q)
+            if found is not None and size != found:
+                return None
+            found = size
+        if found is None or found == (1, 1):
+            return None
+        return engine.number(*found)
 
     # -- sums: merge diagonal terms, factor common last (or first) factors ------------------------------
 

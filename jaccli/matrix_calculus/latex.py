@@ -143,7 +143,7 @@ class LatexPrinter:
                 denominator.append(self._show(engine.pow(a, engine.negate(b)))[0])
                 continue
             group = 0 if kind in (SYMBOL, CONSTANT) or (kind == POW and engine.node(a)[0] == SYMBOL) else 1
-            text = self._wrapped(factor, MUL_LEVEL)
+            text = self._wrapped(factor, ADD_LEVEL)  # juxtaposed factors need no brackets
             if text.startswith(r"\left("):
                 group = 2
             numerator.append((group, _order(self.text.text(factor)), text, self._is_array(factor)))

@@ -170,6 +170,9 @@ class Notation:
         if value is not None:
             return self._scaled(value, (self._ones(node.shape), ATOM_LEVEL, 0))
         if is_row(node.shape):
+            scale, core = algebra.split_scale(node)
+            if core is not node and not isinstance(core, Elem):
+                return self._scaled(scale, self.show(core))  # 2*(A@x - b)^T@A, c*x^T
             scale, core = algebra.split_scale(algebra.transpose(node))
             if algebra.is_ones(core):
                 return self._scaled(scale, (self._ones(node.shape), ATOM_LEVEL, 0))
@@ -189,6 +192,8 @@ class Notation:
             if self.is_latex:
                 return f"{self._t(self._atom(u))} {self._atom(v)}", MUL_LEVEL, degree
             return f"dot({self.text(u)}, {self.text(v)})", ATOM_LEVEL, degree
+        if all(self.algebra.is_ones(f) for f in factors):  # 1*1^T: multiplies like one symbol
+            return self._ones(node.shape), ATOM_LEVEL, 0
         pieces = []
         for k, factor in enumerate(factors):
             text, precedence, _ = self.show(factor)
