@@ -27,13 +27,16 @@ from jaccli.matrix_calculus.check import Checker
 from jaccli.matrix_calculus.derive import Calculus
 from jaccli.matrix_calculus.nodes import SCALAR, Node, NotFoldedError, Shape, Zero, has_arrays, is_matrix
 from jaccli.matrix_calculus.notation import Notation
-from jaccli.matrix_calculus.tree import Typer, shape_of
+from jaccli.matrix_calculus.tree import Typer, shape_of, split_component
 from jaccli.problem import Kind, Variable
 from jaccli.structure import Group
 
 if TYPE_CHECKING:
     from jaccli.build import Builder
     from jaccli.result import Result
+
+
+MAX_BLOCKS = 256  # (input entries or Hessian rows) x variables
 
 
 def with_closed_form(result: Result, builder: Builder) -> Result:
@@ -59,18 +62,11 @@ class _Owners:
     """component name -> its vector's or matrix's name, read from the name (no table of every component)."""
 
     def __init__(self, variables: tuple[Variable, ...]) -> None:
-        self.arrays = [v for v in variables if v.shape]
+        self.arrays = {v.name: v for v in variables if v.shape}
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        for variable in self.arrays:
-            prefix = variable.name + "_"
-            if name.startswith(prefix):
-                indices = name[len(prefix) :].split("_")
-                if len(indices) == len(variable.shape) and all(
-                    i.isdigit() and 1 <= int(i) <= extent for i, extent in zip(indices, variable.shape)
-                ):
-                    return variable.name
-        return default
+        found = split_component(name, self.arrays) if "_" in name else None
+        return default if found is None else found[0].name
 
 
 class Folding:
@@ -102,6 +98,8 @@ class Folding:
 
     def closed_form(self) -> tuple[str, str] | None:
         result = self.result
+        if len(result.row_groups) * len(result.column_groups) > MAX_BLOCKS:
+            return None  # written out block by block it would be no shorter than the matrix
         rows = self._row_functions()
         blocks = [[self._block(f, rg, cg) for cg in result.column_groups] for f, rg in rows]
         groups = [*result.row_groups, *result.column_groups]

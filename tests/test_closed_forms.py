@@ -173,6 +173,18 @@ def test_a_wrong_rule_is_caught_by_the_check_and_gives_no_closed_form(monkeypatc
     )
 
 
+def test_a_result_of_more_than_256_blocks_has_no_closed_form() -> None:
+    def layer(n: int) -> Result:
+        texts = ", ".join(f"tanh(dot(W{i}, x) + b{i})" for i in range(1, n + 1))
+        names = [f"W{i}:3" for i in range(1, n + 1)] + ["x:3"] + [f"b{i}" for i in range(1, n + 1)]
+        return api.jacobian(texts, vars=",".join(names))
+
+    small = layer(3).structure.closed_form  # 3 functions x 7 variables: 21 blocks
+    assert small is not None
+    assert small.startswith("[(1 - tanh(dot(W1, x) + b1)**2)*x^T, 0, 0, (1 - tanh(dot(W1, x) + b1)**2)*W1^T,")
+    assert layer(12).structure.closed_form is None  # 12 x 25 = 300 blocks
+
+
 # -- the gradient shaped like W in JSON ----------------------------------------------------------------------
 
 

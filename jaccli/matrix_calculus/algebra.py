@@ -189,7 +189,7 @@ class Algebra:
     # -- sums: merge diagonal terms, factor common last (or first) factors ------------------------------
 
     def _merge_terms(self, terms: list[Any], shape: Shape) -> Node | None:
-        split = [self._term(t) for t in terms]
+        split = [self.term_parts(t) for t in terms]
         diagonal = [(s, core) for s, core in split if isinstance(core, Diag) and core.arg.shape != SCALAR]
         if len(diagonal) > 1:
             inner = self.add([self.scaled(s, core.arg) for s, core in diagonal], column(shape[0] or 0))
@@ -215,7 +215,7 @@ class Algebra:
                 return self.add([factored, *rest], shape)
         return None
 
-    def _term(self, term: Any) -> tuple[Any, Node | None]:
+    def term_parts(self, term: Any) -> tuple[Any, Node | None]:
         """(scale, core) of a term that is a scalar times one array operand; (term, None) otherwise."""
         engine = self.engine
         kind, a, _ = engine.node(term)
@@ -388,9 +388,6 @@ class Algebra:
         if not is_matrix(node.shape) or node.shape[0] != node.shape[1]:
             raise NotFoldedError("not a square matrix")
         return node.shape[0] or 0
-
-    def is_number(self, template: Any) -> bool:
-        return self.engine.node(template)[0] == NUMBER
 
 
 def _flat(node: Node) -> tuple[Node, ...]:

@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 
 from jaccli.matrix_calculus.algebra import Algebra
-from jaccli.matrix_calculus.nodes import SCALAR, Node, NotFoldedError, is_column, is_matrix
+from jaccli.matrix_calculus.nodes import SCALAR, Node, NotFoldedError, Zero, is_column, is_matrix
 from jaccli.matrix_calculus.numbers import Numbers, Values
+from jaccli.matrix_calculus.tree import split_component
 from jaccli.problem import Variable
 
 EVERY = 40  # rows or columns compared one by one up to this many; beyond, a sample
@@ -35,9 +36,11 @@ class Checker:
     def __init__(self, algebra: Algebra, variables: Sequence[Variable], seed: int = 20240613) -> None:
         self.algebra = algebra
         self.engine = algebra.engine
-        self.variables = [v for v in variables]
+        self.variables = list(variables)
+        self.arrays = {v.name: v for v in variables if v.shape}
         self.seed = seed
         self.points: list[tuple[dict[str, Any], Numbers]] = []
+        self.entry_values: list[Values] = []  # the entries' values at each point, shared by every block
         self.random = random.Random(seed)
         self.mismatches: list[tuple[Node, float, float]] = []  # (closed form, its value, the entry's): a bug
 
@@ -53,27 +56,38 @@ class Checker:
                     drawn = drawn * generator.choice([-1.0, 1.0], size)
                 values[variable.name] = drawn.reshape(variable.shape) if variable.shape else float(drawn[0])
             self.points.append((values, Numbers(self.algebra, values)))
+            self.entry_values.append(Values(self.engine, self._lookup(values)))
         return self.points[k]
 
+    def _lookup(self, values: dict[str, Any]) -> Callable[[Any], float]:
+        def lookup(symbol: Any) -> float:
+            return self._component_value(values, self.engine.node(symbol)[1])
+
+        return lookup
+
     def _component_value(self, values: dict[str, Any], name: str) -> float:
-        if name in values and not isinstance(values[name], np.ndarray):
-            return float(values[name])
-        for variable in self.variables:
-            if variable.shape and name.startswith(variable.name + "_"):
-                indices = name[len(variable.name) + 1 :].split("_")
-                if len(indices) == len(variable.shape) and all(i.isdigit() for i in indices):
-                    return float(values[variable.name][tuple(int(i) - 1 for i in indices)])
-        raise KeyError(name)
+        value = values.get(name)
+        if value is not None and not isinstance(value, np.ndarray):
+            return float(value)
+        found = split_component(name, self.arrays)
+        if found is None:
+            raise KeyError(name)
+        variable, index = found
+        return float(np.ravel(values[variable.name])[index])
 
     def agrees(self, node: Node, rows: int, columns: int, entry: Entry) -> bool:
         """Whether the closed form `node` (rows x columns as a block) equals the entries at a point."""
+        if isinstance(node, Zero) and all(
+            entry(i, j) is None for i in self._sample(rows) for j in self._sample(columns)
+        ):
+            return True  # zero where the entries are structural zeros (the tree and the entries agree)
         for k in range(len(_RANGES)):
-            values, numbers = self._point(k)
+            _, numbers = self._point(k)
             try:
                 pairs = self._pairs(node, rows, columns, entry, numbers)
             except NotFoldedError:
                 return False
-            expected = self._expected(values, [e for _, e in pairs])
+            expected = self._expected(k, [e for _, e in pairs])
             compared = 0
             for (got, _), want in zip(pairs, expected):
                 if want is None:
@@ -125,14 +139,9 @@ class Checker:
             rows.update(next(([i] for i in range(min(count, 200)) if entry(i, column) is not None), []))
         return sorted(rows)
 
-    def _expected(self, values: dict[str, Any], expressions: Sequence[Any]) -> list[float | None]:
-        """The entries' values at the point (0 for a structural zero, None where undefined)."""
-        engine = self.engine
-
-        def lookup(symbol: Any) -> float:
-            return self._component_value(values, engine.node(symbol)[1])
-
-        evaluate = Values(engine, lookup).value
+    def _expected(self, k: int, expressions: Sequence[Any]) -> list[float | None]:
+        """The entries' values at point k (0 for a structural zero, None where undefined)."""
+        evaluate = self.entry_values[k].value
         expected: list[float | None] = []
         for expr in expressions:
             value = 0.0 if expr is None else float(evaluate(expr))

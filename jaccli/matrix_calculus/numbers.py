@@ -181,7 +181,7 @@ class Numbers:
         terms = list(a) if kind == ADD else [node.template]
         parts = []
         for term in terms:
-            scale, core = algebra._term(term)
+            scale, core = algebra.term_parts(term)
             if core is None or core.shape != node.shape:
                 return None
             env = {algebra.symbol(arg): self.value(arg) for arg in node.args if arg.shape == SCALAR}

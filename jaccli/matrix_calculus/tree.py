@@ -11,7 +11,7 @@ matrix its diagonal.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jaccli.build import Builder, exact_number
@@ -42,6 +42,20 @@ def shape_of(variable: Variable) -> Shape:
     return (variable.shape[0], variable.shape[1])
 
 
+def split_component(name: str, arrays: Mapping[str, Variable]) -> tuple[Variable, int] | None:
+    """(the vector or matrix, the row-major index) of a component name such as w_2 or W_1_3; else None."""
+    for count in (1, 2):
+        head, *indices = name.rsplit("_", count)
+        variable = arrays.get(head)
+        if variable is None or len(variable.shape) != count or len(indices) != count:
+            continue
+        if all(i.isdigit() and 1 <= int(i) <= extent for i, extent in zip(indices, variable.shape)):
+            if count == 1:
+                return variable, int(indices[0]) - 1
+            return variable, (int(indices[0]) - 1) * variable.shape[1] + int(indices[1]) - 1
+    return None
+
+
 class Typer:
     """Turns checked trees into nodes over the declared variables."""
 
@@ -50,6 +64,7 @@ class Typer:
         engine = algebra.engine
         self.builder = Builder(engine, {}, functions)
         self.variables = {v.name: v for v in variables}
+        self.arrays = {v.name: v for v in variables if v.shape}
         self.constants = {"pi": engine.pi, "e": engine.e}
         self.source: _Source | None = None
 
@@ -122,9 +137,9 @@ class Typer:
             return Var(shape_of(variable), name)
         if name in self.constants:
             return self.algebra.constant(self.constants[name])
-        for owner in self.variables.values():
-            if owner.shape and name.startswith(owner.name + "_") and name in owner.components:
-                return Component(SCALAR, name, owner.name, owner.components.index(name))
+        found = split_component(name, self.arrays)
+        if found is not None:
+            return Component(SCALAR, name, found[0].name, found[1])
         raise NotFoldedError(f"the name {name} is not a variable")
 
     def _call(self, node: ast.Call, name: str) -> Node:
