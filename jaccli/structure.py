@@ -38,6 +38,9 @@ class Structure:
     size: int
     closed_form: str | None = None  # in vector or matrix notation: diag(x), I, x^T ... (jaccli.closed_forms)
     closed_form_latex: str | None = None
+    # of a scalar function by one matrix W: the gradient shaped like W (2*(W@x - y)*x^T)
+    gradient_matrix_closed_form: str | None = None
+    gradient_matrix_closed_form_latex: str | None = None
     blocks: tuple[str, ...] = ()  # the variable groups of a block_diagonal matrix
 
     @property

@@ -139,7 +139,7 @@ def test_a_neuron_max_0_dot_w_x_plus_b(jac_json, b, value):
     data = jac_json("grad", "max(0, dot(w,x)+b)", "--vars", "w:3,x:3,b", "--at", f"1,2,3,4,5,6,{b}")
     assert data["variables"] == ["w_1", "w_2", "w_3", "x_1", "x_2", "x_3", "b"]
     assert data["value"] == value
-    step = "heaviside(b + dot(w, x))"
+    step = "heaviside(dot(w, x) + b)"
     assert data["structure"]["closed_form"] == f"[{step}*x^T, {step}*w^T, {step}]"
 
 
@@ -174,9 +174,11 @@ def test_scalar_results_have_no_closed_form(jac_json):
     assert jac_json("jacobian", "sin(x), cos(y)")["structure"]["closed_form"] is None
 
 
-def test_a_result_that_does_not_fold_has_no_closed_form_rather_than_a_wrong_one(jac_json):
-    # d(w_i*(w.x))/dw_j = (w.x)*[i = j] + w_i*x_j: a diagonal plus an outer product, not one form.
-    assert jac_json("jacobian", "w*dot(w,x)", *VECTORS, "--wrt", "w")["structure"]["closed_form"] is None
+def test_a_diagonal_plus_an_outer_product_is_a_sum_of_forms(jac_json):
+    # d(w_i*(w.x))/dw_j = (w.x)*[i = j] + w_i*x_j: a diagonal plus an outer product.
+    data = jac_json("jacobian", "w*dot(w,x)", *VECTORS, "--wrt", "w", *AT_WX)
+    assert data["structure"]["closed_form"] == "dot(w, x)*I + w*x^T"
+    assert data["value"] == [[36, 5, 6], [8, 42, 12], [12, 15, 50]]
 
 
 # (expression, --wrt, value at w=(1,2,3), x=(4,5,6), closed form): entry (i, j) is u_i*v_j.
@@ -207,7 +209,7 @@ def test_closed_forms_in_latex(jac):
     done = jac("jacobian", "w*x", *VECTORS, "--wrt", "w", "--format", "latex")
     assert done.returncode == 0, done.stderr
     first = done.stdout.splitlines()[0]
-    assert first.startswith(r"J = \operatorname{diag}(x) = \begin{bmatrix} x_{1} & 0 & 0")
+    assert first.startswith(r"J = \operatorname{diag}\left(x\right) = \begin{bmatrix} x_{1} & 0 & 0")
     identity = jac("jacobian", "w + x", *VECTORS, "--wrt", "x", "--format", "latex").stdout
     assert identity.startswith(r"J = I = \begin{bmatrix} 1 & 0 & 0")
 

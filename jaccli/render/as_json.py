@@ -94,6 +94,13 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     }
     if structure.blocks:
         data["structure"]["blocks"] = list(structure.blocks)
+    shape = _gradient_matrix_shape(result)
+    if shape is not None:
+        data["gradient_matrix"] = {
+            "symbolic": gradient_matrix(result, [result.text(result.entry(0, j)) for j in range(n)]),
+            "value": None,
+            "closed_form": structure.gradient_matrix_closed_form,
+        }
     data["point"] = None
     if result.sparse:
         data["entries"] = _entries(result, evaluation)
@@ -115,6 +122,8 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     else:
         data["value"] = values(result, evaluation)
         data["exact"] = exact_texts(result, evaluation)
+    if "gradient_matrix" in data:
+        data["gradient_matrix"]["value"] = gradient_matrix(result, values(result, evaluation)[0])
     if result.kind is Kind.GRADIENT:
         data["gradient"] = _vector(result, evaluation)
         data["descent"] = _vector(result, evaluation, negate=True)
@@ -136,6 +145,25 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
             data["eigenvalues"] = list(curvature.eigenvalues)
         data["critical_point"] = None if curvature.critical_point is None else curvature.critical_point.value
     return data
+
+
+def _gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
+    """W's shape, for a scalar function differentiated by one matrix variable W; else None."""
+    groups = result.column_groups
+    if len(result.rows) != 1 or result.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
+        return None
+    if result.row_groups and result.row_groups[0].vector:
+        return None
+    rows, columns = groups[0].shape
+    return rows, columns
+
+
+def gradient_matrix(result: Result, row: list[Any]) -> list[list[Any]]:
+    """One row of the result (the gradient by W's entries, row-major) in W's shape: entry (i, j) is df/dW_ij."""
+    shape = _gradient_matrix_shape(result)
+    assert shape is not None
+    _, columns = shape
+    return [row[i : i + columns] for i in range(0, len(row), columns)]
 
 
 def result_value(result: Result, exact: Any) -> Any | None:
