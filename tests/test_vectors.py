@@ -231,7 +231,7 @@ def test_a_large_result_is_summarised_on_the_terminal_but_complete_in_json(jac):
         assert len(out.splitlines()) < 40
         assert "showing the top-left 5x5 corner of the 200x200 matrix" in out
         assert "closed form: J = diag(x)" in out
-        assert "structure: diagonal, 200 of 40000 entries nonzero" in out
+        assert "structure: diagonal, 200 of 40,000 entries nonzero" in out
         assert "…" in out and "w_5" in out and "w_6" not in out
     data = json.loads(jac(*args, "--json").stdout)
     assert data["shape"] == [200, 200]
