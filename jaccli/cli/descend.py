@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,7 +24,7 @@ from jaccli.cli.options import (
     output_format,
     read_texts,
 )
-from jaccli.errors import JacError
+from jaccli.errors import JacError, quoted
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -62,10 +63,10 @@ def descend(
     """
     chosen = output_format(fmt, json_)
     with command(timeout) as output:
-        from jaccli import parse
+        from jaccli import core, parse
         from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
-        from jaccli.render.descent import render_descent
+        from jaccli.render.descent import KEEP_POINTS, JsonStream, render_descent
 
         if chosen == "latex":
             raise JacError("descend has no LaTeX form; use --format table, plain or json")
@@ -74,12 +75,42 @@ def descend(
         variables = parse.parse_vars(vars_) if vars_ is not None else None
         parsed = parse.parse_functions(read_texts([expr]), variables)
         start = parse.parse_point(at, parsed.variables)
-        eta = float(parse.parse_constant(rate, "--rate"))
-        tolerance = float(parse.parse_constant(tol, "--tol"))
-        result = run_descent(parsed, start, rate=eta, steps=steps, tol=tolerance)
+        eta = _float_option(rate, "--rate")
+        tolerance = _float_option(tol, "--tol")
+        # JSON has every step, written as it is taken; a table shows the first and last ten steps; only
+        # the picture needs every point kept
+        stream = None
+        if chosen == "json":
+            names = [s.name for s in core.columns(parsed.variables, None)]
+            stream = JsonStream(output.stdout, parsed.texts[0], names, eta, steps, tolerance)
+        keep = None if plot is not None else KEEP_POINTS
+        on_step = stream.step if stream is not None else None
+        result = run_descent(parsed, start, rate=eta, steps=steps, tol=tolerance, on_step=on_step, keep=keep)
         if plot is not None:
             _plot_path(Path(plot), parsed, start, result)
-        render_descent(result, chosen, output.stdout, color=not no_color)
+        if stream is not None:
+            stream.finish(result)
+        else:
+            render_descent(result, chosen, output.stdout, color=not no_color)
+
+
+def _float_option(text: str, option: str) -> float:
+    """--rate or --tol: a number written like a point value, within the range of floating point."""
+    from jaccli import parse
+
+    value = parse.parse_constant(text, option)
+    number = float(value)
+    if value != 0 and number == 0:
+        raise JacError(
+            f"{option} '{quoted(text)}' is too small to compute with: it is 0 in floating point "
+            "(the smallest positive number is about 5e-324)"
+        )
+    if not math.isfinite(number):
+        raise JacError(
+            f"{option} '{quoted(text)}' is too large to compute with: beyond the range of floating point "
+            "(at most about 1.8e308)"
+        )
+    return number
 
 
 def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr], result: Descent) -> None:
