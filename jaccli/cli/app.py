@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from jaccli import __version__
-from jaccli.cli import coercion
+from jaccli.cli import coercion, completion
 from jaccli.errors import ExitStatus, JacError, one_line
 
 
@@ -60,6 +60,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+completion.guard_install()
 
 
 def _version(ctx: typer.Context, value: bool) -> None:

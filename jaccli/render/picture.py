@@ -13,7 +13,6 @@ import logging
 import math
 import os
 import shutil
-import stat
 import sys
 import tempfile
 import warnings
@@ -23,7 +22,7 @@ from typing import Any
 
 import sympy as sp
 
-from jaccli import guard
+from jaccli import files, guard
 from jaccli.errors import JacError, quoted
 from jaccli.mathfns import elementary
 
@@ -191,39 +190,14 @@ def _draw(
 
 
 def save(figure: Any, target: Path) -> None:
-    """Write the picture whole or not at all: into a temporary file in the target's folder, renamed over
-    the target only once it is complete. A full disk, or a timeout inside savefig, leaves an existing
-    picture as it was and no partial file (the parent removes the temporary file of a stopped child).
-    The format comes from the name (`.png` alone is a hidden PNG file)."""
-    real = Path(os.path.realpath(target))  # through a symbolic link: the link stays, its file is replaced
-    kind = real.name.lower().rsplit(".", 1)[-1]
+    """Write the picture whole or not at all (jaccli.files), in the format its name says (`.png` alone
+    is a hidden PNG file)."""
+    kind = Path(target).name.lower().rsplit(".", 1)[-1]
     try:
-        mode = stat.S_IMODE(real.stat().st_mode)
-    except OSError:
-        mode = 0o666 & ~_umask()
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".partial", dir=real.parent)
-    except OSError as error:
-        raise JacError(f"--plot: cannot write '{quoted(str(target))}': {error.strerror or error}") from None
-    guard.remove_afterwards(temporary)
-    try:
-        with os.fdopen(handle, "wb") as stream:
+        with files.replacing(target) as stream:
             figure.savefig(stream, format=kind)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, real)
     except OSError as error:
         raise JacError(f"--plot: cannot write '{quoted(str(target))}': {error.strerror or error}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)  # gone already once renamed
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 @contextlib.contextmanager
