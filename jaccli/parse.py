@@ -228,7 +228,13 @@ class _Builder:
             symbol = self.discovered.setdefault(name, sp.Symbol(name, real=True))
             return symbol
         declared = ", ".join(n for n, v in self.namespace.items() if isinstance(v, Vec) or v.is_Symbol)
-        raise self.fail(f"unknown name '{name}' (declared variables: {declared or 'none'})", node, UnknownNameError)
+        if not declared:  # a value (a point, --rate): numbers and constants only
+            raise self.fail(
+                f"unknown name '{name}' (a value is a number: names other than pi and e are not allowed)",
+                node,
+                UnknownNameError,
+            )
+        raise self.fail(f"unknown name '{name}' (declared variables: {declared})", node, UnknownNameError)
 
     def _call(self, node: ast.Call) -> Value:
         if not isinstance(node.func, ast.Name):
@@ -341,7 +347,8 @@ def parse_vars(text: str) -> tuple[Variable, ...]:
             raise VariableError(f"--vars: '{name}' is the name of a function or a reserved name")
         size: int | None = None
         if colon:
-            if not size_text.strip().isdigit() or not 1 <= int(size_text) <= limits.VECTOR_SIZE.value:
+            digits = size_text.strip()
+            if not (digits.isascii() and digits.isdigit()) or not 1 <= int(digits) <= limits.VECTOR_SIZE.value:
                 raise VariableError(
                     f"--vars: '{quoted(part)}': a vector size is a whole number from 1 to "
                     f"{limits.VECTOR_SIZE.value:,} (the limit {limits.VECTOR_SIZE.name})"
