@@ -124,8 +124,9 @@ def _encodes_symbols(encoding: str) -> bool:
     return True
 
 
-def install_streams() -> None:
-    """At the start of the console script: standard streams that cannot raise, and may fork.
+def install_streams(children: bool = True) -> None:
+    """At the start of the console script: standard streams that cannot raise, and (unless `children` is
+    False) a child process for each command's computation.
 
     A closed descriptor (`>&-`) is opened on /dev/null, so that no file or pipe jac opens later takes
     its number; writing to a closed stdout then counts as a failed write. Where stdout's encoding cannot
@@ -133,7 +134,7 @@ def install_streams() -> None:
     `grad f`); stderr escapes them instead (`\\u2207`).
     """
     global _entry, _stdout_sink
-    _entry = True
+    _entry = children
     closed = {}
     for fd in (0, 1, 2):
         closed[fd] = not _is_open(fd)

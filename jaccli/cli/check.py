@@ -120,8 +120,9 @@ def _run_file(file: str) -> list[ProblemResult]:
     try:
         text = data.decode("utf-8-sig")  # a Windows byte-order mark is dropped
     except UnicodeDecodeError as error:
+        what = "standard input" if file == "-" else f"'{quoted(file)}'"
         raise ProblemFileError(
-            f"{quoted(source)}: not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
+            f"{what} is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
         ) from None
     return [run_problem(problem) for problem in load_problems(text, source)]
 

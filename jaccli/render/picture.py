@@ -43,17 +43,17 @@ def check_target(target: str | Path) -> None:
     """Fail before any work: a file name of a type matplotlib writes, in a folder that exists, and
     matplotlib installed."""
     text = str(target)
+    suffixes = ", ".join(SUFFIXES)
+    if not text:
+        raise JacError(f"--plot needs a file name: it must end in {suffixes}")
     name = os.path.basename(text)
-    if not name:
-        what = "needs a file name" if not text else f"'{quoted(text)}' is a folder, not a file name"
-        raise JacError(f"--plot {what}: it must end in {', '.join(SUFFIXES)}")
+    if name in ("", ".", "..") or os.path.isdir(text):
+        raise JacError(f"--plot '{quoted(text)}' is a folder, not a file name: the picture's must end in {suffixes}")
     if not name.lower().endswith(SUFFIXES):
-        raise JacError(f"--plot '{quoted(text)}': the file name must end in {', '.join(SUFFIXES)}")
+        raise JacError(f"--plot '{quoted(text)}': the file name must end in {suffixes}")
     folder = os.path.dirname(os.path.realpath(text))
     if not os.path.isdir(folder):
         raise JacError(f"--plot: cannot write '{quoted(text)}': there is no folder '{quoted(folder)}'")
-    if os.path.isdir(text):
-        raise JacError(f"--plot: cannot write '{quoted(text)}': it is a folder")
     if importlib.util.find_spec("matplotlib") is None:
         raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}")
 
