@@ -224,8 +224,11 @@ def _ascii_for(char: str) -> str:
     import unicodedata
 
     name = unicodedata.name(char, "")
-    if name.startswith("BOX DRAWINGS"):
-        return "-" if "HORIZONTAL" in name and "VERTICAL" not in name else "|" if "VERTICAL" in name else "+"
+    if name.startswith("BOX DRAWINGS"):  # a line is - or |, a corner or a crossing +
+        words = name.split()[2:]
+        if "AND" not in words and words[-1] in ("HORIZONTAL", "VERTICAL"):
+            return "-" if words[-1] == "HORIZONTAL" else "|"
+        return "+"
     if name.startswith("GREEK") and " LETTER " in name:
         letter = name.rsplit(" ", 1)[-1].lower()
         return letter.capitalize() if "CAPITAL" in name else letter

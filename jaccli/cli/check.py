@@ -114,13 +114,13 @@ def _run_file(file: str) -> list[ProblemResult]:
             with open(file, "rb") as stream:
                 data = _read_bounded(stream, limit.value)
     except OSError as error:
-        raise ProblemFileError(f"--file: cannot read '{quoted(file)}': {error.strerror or error}") from None
+        raise ProblemFileError(f"--file: cannot read '{quoted(file, 200)}': {error.strerror or error}") from None
     if len(data) > limit.value:
         raise bounds.refuse(limit, f"--file {quoted(source)}: more than {limit.value:,} bytes")
     try:
         text = data.decode("utf-8-sig")  # a Windows byte-order mark is dropped
     except UnicodeDecodeError as error:
-        what = "standard input" if file == "-" else f"'{quoted(file)}'"
+        what = "standard input" if file == "-" else f"'{quoted(file, 200)}'"
         raise ProblemFileError(
             f"{what} is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
         ) from None

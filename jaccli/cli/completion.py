@@ -110,20 +110,20 @@ def install(
             with files.replacing(path) as stream:
                 stream.write(text.encode())
         except OSError as error:
-            _fail(f"--install-completion: cannot write '{quoted(str(path))}': {error.strerror or error}")
+            _fail(f"--install-completion: cannot write '{quoted(str(path), 200)}': {error.strerror or error}")
     return shell, target
 
 
 def _home() -> Path:
     text = os.environ.get("HOME")
     if text is not None and not os.path.isabs(text):
-        _fail(f"--install-completion: HOME must be the path of your home folder, got '{quoted(text)}'")
+        _fail(f"--install-completion: HOME must be the path of your home folder, got '{quoted(text, 200)}'")
     try:
         home = Path.home()
     except RuntimeError:
         _fail("--install-completion: there is no home folder to install into (HOME is not set)")
     if not home.is_dir():
-        _fail(f"--install-completion: the home folder '{quoted(str(home))}' is not an existing folder")
+        _fail(f"--install-completion: the home folder '{quoted(str(home), 200)}' is not an existing folder")
     return home
 
 
@@ -131,7 +131,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="surrogateescape") if path.is_file() else ""
     except OSError as error:
-        _fail(f"--install-completion: cannot read '{quoted(str(path))}': {error.strerror or error}")
+        _fail(f"--install-completion: cannot read '{quoted(str(path), 200)}': {error.strerror or error}")
     return ""
 
 

@@ -48,12 +48,14 @@ def check_target(target: str | Path) -> None:
         raise JacError(f"--plot needs a file name: it must end in {suffixes}")
     name = os.path.basename(text)
     if name in ("", ".", "..") or os.path.isdir(text):
-        raise JacError(f"--plot '{quoted(text)}' is a folder, not a file name: the picture's must end in {suffixes}")
+        raise JacError(
+            f"--plot '{quoted(text, 200)}' is a folder, not a file name: the picture's name must end in {suffixes}"
+        )
     if not name.lower().endswith(SUFFIXES):
-        raise JacError(f"--plot '{quoted(text)}': the file name must end in {suffixes}")
+        raise JacError(f"--plot '{quoted(text, 200)}': the file name must end in {suffixes}")
     folder = os.path.dirname(os.path.realpath(text))
     if not os.path.isdir(folder):
-        raise JacError(f"--plot: cannot write '{quoted(text)}': there is no folder '{quoted(folder)}'")
+        raise JacError(f"--plot: cannot write '{quoted(text, 200)}': there is no folder '{quoted(folder, 200)}'")
     if importlib.util.find_spec("matplotlib") is None:
         raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}")
 
@@ -197,7 +199,7 @@ def save(figure: Any, target: Path) -> None:
         with files.replacing(target) as stream:
             figure.savefig(stream, format=kind)
     except OSError as error:
-        raise JacError(f"--plot: cannot write '{quoted(str(target))}': {error.strerror or error}") from None
+        raise JacError(f"--plot: cannot write '{quoted(str(target), 200)}': {error.strerror or error}") from None
 
 
 @contextlib.contextmanager
