@@ -36,6 +36,12 @@ DET_SIZE = Limit("det_size", 6, "rows of the square matrix of det() or inv(), ex
 NONZERO_ENTRIES = Limit("nonzero_entries", 1_000_000, "structurally nonzero entries in one result")
 DERIVATIVE_ORDER = Limit("derivative_order", 100, "the order of a derivative")
 DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
+# Reading: every input is read in bounded pieces, so that no file (not even /dev/zero) can fill the memory.
+POINT_VALUES = Limit("point_values", 25_000_000, "values in one --points input, held as 8-byte floats")
+PROBLEM_FILE_BYTES = Limit("problem_file_bytes", 2_000_000, "bytes in the problem file of jac check --file")
+PROBLEMS = Limit("problems", 10_000, "problems in one problem file")
+# The whole computation: its address space (jaccli.guard), so that running out is a refusal, not a crash.
+MEMORY = Limit("memory", 2_048, "megabytes of memory for one command's computation")
 
 ALL_LIMITS = (
     INPUT_CHARS,
@@ -54,6 +60,10 @@ ALL_LIMITS = (
     DET_SIZE,
     DERIVATIVE_ORDER,
     DESCENT_STEPS,
+    POINT_VALUES,
+    PROBLEM_FILE_BYTES,
+    PROBLEMS,
+    MEMORY,
 )
 
 

@@ -276,7 +276,13 @@ class Builder:
         declared = ", ".join(
             n for n, v in self.namespace.items() if isinstance(v, Array) or not self.engine.is_constant(v)
         )
-        raise self.fail(f"unknown name '{name}' (declared variables: {declared or 'none'})", node, UnknownNameError)
+        if not declared:  # a value (a point, --rate): numbers and constants only
+            raise self.fail(
+                f"unknown name '{name}' (a value is a number: names other than pi and e are not allowed)",
+                node,
+                UnknownNameError,
+            )
+        raise self.fail(f"unknown name '{name}' (declared variables: {declared})", node, UnknownNameError)
 
     def _call(self, node: ast.Call) -> Value:
         if not isinstance(node.func, ast.Name):

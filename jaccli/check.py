@@ -8,6 +8,7 @@ where SymPy manages within a time limit. The verdict says which of the two decid
 
 from __future__ import annotations
 
+import math
 import random
 import signal
 import threading
@@ -437,17 +438,68 @@ def load_problems(text: str, source: str) -> tuple[Problem, ...]:
     """The [[problem]] tables of a TOML file, checked key by key."""
     import tomllib
 
+    from jaccli import bounds
+
+    depth, line = toml_depth(text)
+    if depth > bounds.NESTING_DEPTH.value:
+        found = f"{source} line {line}: arrays or inline tables nested {depth} deep"
+        raise bounds.refuse(bounds.NESTING_DEPTH, found)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ProblemFileError(f"{source}: not valid TOML: {error}") from None
+    except ValueError:  # Python refuses to read an integer of more than 4,300 digits
+        raise ProblemFileError(f"{source}: not valid TOML: a whole number of more than 4,300 digits") from None
     extra = sorted(set(document) - {"problem"})
     if extra:
         raise ProblemFileError(f"{source}: unknown top-level key '{extra[0]}' (problems are [[problem]] tables)")
     tables = document.get("problem")
     if not isinstance(tables, list) or not tables or not all(isinstance(t, dict) for t in tables):
         raise ProblemFileError(f"{source}: no [[problem]] tables")
+    bounds.check_count(bounds.PROBLEMS, len(tables), f"{source}: {len(tables):,} problems")
     return tuple(_problem(table, number, source) for number, table in enumerate(tables, 1))
+
+
+def toml_depth(text: str) -> tuple[int, int]:
+    """How deep arrays and inline tables nest in TOML text, and the line where that depth is reached.
+
+    Python's TOML reader recurses once per level and fails with a RecursionError on deep nesting;
+    this scan, which skips strings and comments, lets the limit nesting_depth refuse it first.
+    Table headers count too (`[a]` is 1, `[[a]]` 2), which never matters at the limit.
+    """
+    depth = deepest = 0
+    line = deepest_line = 1
+    index = 0
+    size = len(text)
+    while index < size:
+        char = text[index]
+        if char == "\n":
+            line += 1
+        elif char == "#":
+            end = text.find("\n", index)
+            index = size if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = text[index : index + 3] if text.startswith(char * 3, index) else char
+            index += len(quote)
+            while index < size and not text.startswith(quote, index):
+                if text[index] == "\\" and char == '"':
+                    index += 1
+                elif text[index] == "\n":
+                    if len(quote) == 1:
+                        break  # an unterminated string: the TOML reader says so
+                    line += 1
+                index += 1
+            index += len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, deepest_line = depth, line
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        index += 1
+    return deepest, deepest_line
 
 
 def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
@@ -494,7 +546,11 @@ def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
     if not isinstance(at, (list, tuple)) or not all(isinstance(p, str) and p.strip() for p in at):
         raise fail("at", 'must be a point like "5,-5" or a list of them')
     tol = table.get("tol", DEFAULT_TOL)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 0 <= tol < float("inf"):
+    try:
+        tol = float(tol) if isinstance(tol, (int, float)) and not isinstance(tol, bool) else None
+    except OverflowError:  # a whole number of hundreds of digits
+        tol = math.inf
+    if tol is None or not 0 <= tol < math.inf:
         raise fail("tol", "must be a finite number of at least 0")
     answer = table.get("answer")
     if answer is None:
@@ -511,7 +567,7 @@ def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
         var=text("var"),
         order=order,
         at=tuple(at),
-        tol=float(tol),
+        tol=tol,
     )
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 
 import numpy as np
 
+from jaccli import bounds
 from jaccli.errors import JacError, PointError
 from jaccli.problem import Variable, point_texts
 from jaccli.result import Result
@@ -26,6 +26,7 @@ _PLAIN_LINE = re.compile(rf"\s*{_NUMBER}\s*(?:,\s*{_NUMBER}\s*)*\Z", re.ASCII)
 # Characters of plain decimal numbers: a line with any other (a letter, #, _) is read line by line.
 _NOT_PLAIN = re.compile(r"[^0-9eE.+\-,\s]", re.ASCII)
 READ_NUMBERS = 1 << 16  # numbers read and converted per block of lines
+READ_CHARS = 1 << 22  # and at most about this many characters per block
 _AT_PREFIX = re.compile(r"^--at(?: '[^']*')?:? ?")
 
 
@@ -33,15 +34,17 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
     """All points of the input as an (N, n) array, in column order; a bad line raises PointError.
 
     Blank lines and lines starting with # are skipped. Every line is read before anything is
-    computed, so a bad line stops the command before it writes anything.
+    computed, so a bad line stops the command before it writes anything. Reading is bounded: a line
+    of more than INPUT_CHARS characters (a file without line breaks, /dev/zero) is refused once that
+    much is read, and so is an input of more than POINT_VALUES values.
     """
     symbols = [c for v in variables for c in v.components]
     width = len(symbols)
     block_rows = max(1, READ_NUMBERS // max(width, 1))
-    stream = iter(lines)
     blocks: list[np.ndarray] = []
+    values = 0
     first = 1
-    while batch := list(islice(stream, block_rows)):
+    for batch in _batches(_bounded_lines(lines, source), block_rows):
         block = _plain_block(batch, width) if width else None
         if block is None:
             block = _read_lines(batch, first, symbols, variables, source)
@@ -49,10 +52,38 @@ def read_points(lines: Iterable[str], variables: Sequence[Variable], source: str
             _check_finite(block, range(first, first + len(batch)), source)
         if block is not None:
             blocks.append(block)
+            values += block.size
+            last = first + len(batch) - 1
+            bounds.check_count(bounds.POINT_VALUES, values, f"{source}: {values:,} values by line {last:,}")
         first += len(batch)
     if not blocks:
         return np.empty((0, width))
     return np.concatenate(blocks) if len(blocks) > 1 else blocks[0]
+
+
+def _bounded_lines(lines: Iterable[str], source: str) -> Iterator[str]:
+    """The lines, each read only up to INPUT_CHARS characters (and its line end)."""
+    limit = bounds.INPUT_CHARS.value
+    readline = getattr(lines, "readline", None)
+    stream: Iterable[str] = lines if readline is None else iter(lambda: readline(limit + 1), "")
+    for number, line in enumerate(stream, 1):
+        if len(line) > limit and not (len(line) == limit + 1 and line.endswith("\n")):
+            raise bounds.refuse(bounds.INPUT_CHARS, f"{source} line {number}: more than {limit:,} characters")
+        yield line
+
+
+def _batches(lines: Iterator[str], rows: int) -> Iterator[list[str]]:
+    """Lines in blocks of at most `rows` lines and about READ_CHARS characters."""
+    batch: list[str] = []
+    chars = 0
+    for line in lines:
+        batch.append(line)
+        chars += len(line)
+        if len(batch) >= rows or chars >= READ_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
 
 
 def _read_lines(

@@ -91,6 +91,8 @@ UNARY: dict[str, Callable[[mpmath.mpf], mpmath.mpf]] = {
     "softplus": lambda v: mpmath.log(1 + mpmath.exp(v)),
     "heaviside": lambda v: mpmath.mpf(0.5) if v == 0 else mpmath.mpf(1 if v > 0 else 0),
 }
+
+
 def _atan2(y: mpmath.mpf, x: mpmath.mpf) -> mpmath.mpf:
     if x == 0 and y == 0:
         raise ValueError("atan2(0, 0) has no value (jac's convention, as SymPy's)")

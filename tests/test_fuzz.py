@@ -33,7 +33,26 @@ runner = CliRunner()
 NAMES = ["x", "y", "z", "w", "beta", "lambda", "e", "pi", "I", "E", "nan", "oo", "S", "x1", "x10", "_x", "sum", "dot"]
 NUMBERS = ["0", "1", "2", "10", "0.5", "1e3", "1e-3", "2.", ".5", "1e999", "10**999", "9" * 30, "13/10", "1/0"]
 OPERATORS = ["+", "-", "*", "/", "**", "^"]
-TOKENS = [*NAMES, *NUMBERS, *OPERATORS, "(", ")", "[", "]", ",", ";", " ", "=", ".", "'", "@", "%", ":", *ELEMENTWISE, *ARRAY_FUNCTIONS]
+TOKENS = [
+    *NAMES,
+    *NUMBERS,
+    *OPERATORS,
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ";",
+    " ",
+    "=",
+    ".",
+    "'",
+    "@",
+    "%",
+    ":",
+    *ELEMENTWISE,
+    *ARRAY_FUNCTIONS,
+]
 
 
 def _leaf() -> st.SearchStrategy[str]:

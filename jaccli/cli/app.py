@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from typing import Annotated, Any
@@ -11,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from jaccli import __version__
-from jaccli.cli import coercion
+from jaccli.cli import coercion, completion
 from jaccli.errors import ExitStatus, JacError, one_line
 
 
@@ -61,6 +60,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+completion.guard_install()
 
 
 def _version(ctx: typer.Context, value: bool) -> None:
@@ -83,28 +83,40 @@ def main(
 def run() -> None:
     """The console-script entry point.
 
-    A finished run leaves through `os._exit` once its output is flushed: the interpreter's own
-    teardown, freeing SymPy's and typer's objects one by one, takes about as long as everything jac
-    does after importing SymPy (0.05 to 0.15 s), and jac registers no exit handlers that it would skip.
-    An unexpected exception (a bug) still ends the ordinary way, with its traceback.
+    Each command's computation runs in a child process that jac kills at the deadline and caps in
+    memory (jaccli.guard); --help, --version and completion requests run here. A finished run leaves
+    through `os._exit` once its output is flushed: the interpreter's own teardown, freeing SymPy's and
+    typer's objects one by one, takes about as long as everything jac does after importing SymPy (0.05
+    to 0.15 s), and jac registers no exit handlers that it would skip. An unexpected exception (a bug)
+    still ends with its traceback, exit 1.
     """
+    from jaccli import guard
+
+    guard.install_streams()
     try:
         app()
         status: object = 0
     except SystemExit as done:
         status = done.code
+    except MemoryError:
+        status = guard.refuse_memory()
+    except BaseException:
+        if not guard.in_child():
+            raise
+        import traceback
+
+        traceback.print_exc()
+        status = guard.bug_status()
     _leave(status)
 
 
 def _leave(status: object) -> None:
     """Exit with SystemExit's meaning of `status` (None 0, an int, or a message and 1), without teardown."""
+    from jaccli import guard
+
     if status is None:
         status = 0
     elif not isinstance(status, int):
         print(status, file=sys.stderr)
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        # the reader may have gone (| head) or the stream been closed: nothing more to say then
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
-    os._exit(status)
+    guard.leave(status)

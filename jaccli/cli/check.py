@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import typer
 
@@ -24,10 +23,9 @@ from jaccli.cli.options import (
     command,
     complete_check_kind,
     output_format,
-    read_stdin,
     read_texts,
 )
-from jaccli.errors import ExitStatus, JacError
+from jaccli.errors import ExitStatus, JacError, one_line, quoted
 
 if TYPE_CHECKING:
     from jaccli.check import ProblemResult, Verdict
@@ -100,18 +98,43 @@ def check(
 
 
 def _run_file(file: str) -> list[ProblemResult]:
+    from jaccli import bounds
     from jaccli.check import ProblemFileError, load_problems, run_problem
 
-    if file == "-":
-        text, source = read_stdin(), "<stdin>"
-    else:
-        try:
-            text, source = Path(file).read_text(encoding="utf-8-sig"), file  # a Windows byte-order mark is dropped
-        except (OSError, UnicodeDecodeError) as error:
-            raise ProblemFileError(
-                f"--file: cannot read '{file}': {getattr(error, 'strerror', None) or error}"
-            ) from None
+    limit = bounds.PROBLEM_FILE_BYTES
+    source = "<stdin>" if file == "-" else file
+    try:
+        if file == "-":
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is None:  # a text stream without bytes underneath (an embedding program's)
+                data = sys.stdin.read(limit.value + 1).encode("utf-8", "surrogateescape")
+            else:
+                data = _read_bounded(buffer, limit.value)
+        else:
+            with open(file, "rb") as stream:
+                data = _read_bounded(stream, limit.value)
+    except OSError as error:
+        raise ProblemFileError(f"--file: cannot read '{quoted(file, 200)}': {error.strerror or error}") from None
+    if len(data) > limit.value:
+        raise bounds.refuse(limit, f"--file {quoted(source)}: more than {limit.value:,} bytes")
+    try:
+        text = data.decode("utf-8-sig")  # a Windows byte-order mark is dropped
+    except UnicodeDecodeError as error:
+        what = "standard input" if file == "-" else f"'{quoted(file, 200)}'"
+        raise ProblemFileError(
+            f"{what} is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
+        ) from None
     return [run_problem(problem) for problem in load_problems(text, source)]
+
+
+def _read_bounded(stream: BinaryIO, limit: int) -> bytes:
+    """At most limit + 1 bytes: enough to tell that a file (or /dev/zero) is over the limit."""
+    parts = []
+    left = limit + 1
+    while left > 0 and (part := stream.read(min(left, 1 << 16))):
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
 
 
 def _write_verdict(verdict: Verdict, fmt: str) -> None:
@@ -138,19 +161,25 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
     total = f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
+    # Names and messages come from the file: printed as they are, one line each, never read as markup.
+    names = [one_line(r.name) for r in results]
+    messages = [one_line(r.message) for r in results]
     if fmt == "table":
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         styles = {"pass": "green", "fail": "red", "error": "yellow"}
-        table = Table("problem", "verdict", "reason")
-        for r in results:
-            table.add_row(r.name, f"[{styles[r.status]}]{r.status}[/]", r.message, style=None)
+        table = Table()
+        for heading in ("problem", "verdict", "reason"):
+            table.add_column(heading, overflow="fold")  # wrapped, never cut
+        for r, name, message in zip(results, names, messages):
+            table.add_row(Text(name), Text(r.status, style=styles[r.status]), Text(message))
         console = Console(file=sys.stdout, no_color=not color, highlight=False)
         console.print(table)
-        console.print(total, highlight=False)
+        console.print(Text(total))
         return
-    width = max(len(r.name) for r in results)
-    for r in results:
-        sys.stdout.write(f"{r.status.upper():<5}  {r.name:<{width}}  {r.message}\n")
+    width = max(len(name) for name in names)
+    for r, name, message in zip(results, names, messages):
+        sys.stdout.write(f"{r.status.upper():<5}  {name:<{width}}  {message}\n")
     sys.stdout.write(total + "\n")

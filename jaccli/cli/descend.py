@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,10 +23,11 @@ from jaccli.cli.options import (
     output_format,
     read_texts,
 )
-from jaccli.errors import JacError
+from jaccli.errors import JacError, quoted
 
 if TYPE_CHECKING:
     from jaccli.descent import Descent
+    from jaccli.pipeline import Context
     from jaccli.result import Result
 
 # The defaults, repeated from jaccli.descent so that --help does not import SymPy to show them.
@@ -63,9 +65,9 @@ def descend(
         from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
         from jaccli.errors import ShapeError
-        from jaccli.pipeline import Context, constant
+        from jaccli.pipeline import Context
         from jaccli.problem import Kind
-        from jaccli.render.descent import render_descent
+        from jaccli.render.descent import KEEP_POINTS, JsonStream, render_descent
 
         if chosen == "latex":
             raise JacError("descend has no LaTeX form; use --format table, plain or json")
@@ -77,12 +79,43 @@ def descend(
         except ShapeError as error:
             raise ShapeError(str(error).replace("grad takes", "descend takes")) from None
         start = [float(context.evaluator.defined(v)) for _, v in gradient.evaluations[0].point]
-        eta = float(context.evaluator.defined(constant(context, rate, "--rate")))
-        tolerance = float(context.evaluator.defined(constant(context, tol, "--tol")))
-        result = run_descent(gradient, start, rate=eta, steps=steps, tol=tolerance)
+        eta = _float_option(context, rate, "--rate")
+        tolerance = _float_option(context, tol, "--tol")
+        # JSON has every step, written as it is taken; a table shows the first and last ten steps; only
+        # the picture needs every point kept
+        stream = None
+        if chosen == "json":
+            stream = JsonStream(
+                output.stdout, gradient.function_texts[0], list(gradient.variables), eta, steps, tolerance
+            )
+        keep = None if plot is not None else KEEP_POINTS
+        on_step = stream.step if stream is not None else None
+        result = run_descent(gradient, start, rate=eta, steps=steps, tol=tolerance, on_step=on_step, keep=keep)
         if plot is not None:
             _plot_path(Path(plot), gradient, result)
-        render_descent(result, chosen, output.stdout, color=not no_color)
+        if stream is not None:
+            stream.finish(result)
+        else:
+            render_descent(result, chosen, output.stdout, color=not no_color)
+
+
+def _float_option(context: Context, text: str, option: str) -> float:
+    """--rate or --tol: a number written like a point value, within the range of floating point."""
+    from jaccli.pipeline import constant
+
+    value = context.evaluator.defined(constant(context, text, option))
+    number = float(value)
+    if value != 0 and number == 0:
+        raise JacError(
+            f"{option} '{quoted(text)}' is too small to compute with: it is 0 in floating point "
+            "(the smallest positive number is about 5e-324)"
+        )
+    if not math.isfinite(number):
+        raise JacError(
+            f"{option} '{quoted(text)}' is too large to compute with: beyond the range of floating point "
+            "(at most about 1.8e308)"
+        )
+    return number
 
 
 def _plot_path(target: Path, gradient: Result, result: Descent) -> None:

@@ -16,7 +16,7 @@ def check_plot_target(plot: str) -> None:
     """Before any work: a file type the picture can have, and matplotlib installed."""
     from jaccli.render.picture import check_target
 
-    check_target(Path(plot))
+    check_target(plot)
 
 
 def at_points(result: Result, context: Context, *, direction: str | None, plot: str | None) -> Result:

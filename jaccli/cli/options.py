@@ -15,6 +15,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
+from jaccli import guard
 from jaccli.errors import JacError, JacTimeoutError, one_line, quoted
 
 # An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
@@ -146,7 +147,10 @@ def check_arguments(arguments: Sequence[str]) -> None:
 
 
 def read_point_file(path: str, variables: Sequence[Any]) -> Any:
-    """The points of --points FILE (or - for standard input) as an (N, n) array."""
+    """The points of --points FILE (or - for standard input) as an (N, n) array.
+
+    Once every point is read and checked, the rest of the command's stdout streams out as whole lines
+    (a file of millions of points need not fit in memory as text)."""
     from jaccli.errors import PointError
     from jaccli.points import read_points
 
@@ -155,18 +159,23 @@ def read_point_file(path: str, variables: Sequence[Any]) -> Any:
         # that are not UTF-8 are named by the parser ("invalid UTF-8").
         buffer = getattr(sys.stdin, "buffer", None)
         if buffer is None:
-            return read_points(sys.stdin, variables, "--points -")
-        stream = io.TextIOWrapper(buffer, "utf-8-sig", "surrogateescape")
+            points = read_points(sys.stdin, variables, "--points -")
+        else:
+            stream = io.TextIOWrapper(buffer, "utf-8-sig", "surrogateescape")
+            try:
+                points = read_points(stream, variables, "--points -")
+            finally:
+                stream.detach()  # standard input stays open
+    else:
         try:
-            return read_points(stream, variables, "--points -")
-        finally:
-            stream.detach()  # standard input stays open
-    try:
-        with open(path, encoding="utf-8-sig") as stream:  # a Windows byte-order mark is dropped
-            return read_points(stream, variables, f"--points {path}")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        raise PointError(f"--points: cannot read '{quoted(path)}': {reason}") from None
+            # a Windows byte-order mark is dropped; bytes that are not UTF-8 are named with their line
+            with open(path, encoding="utf-8-sig", errors="surrogateescape") as stream:
+                points = read_points(stream, variables, f"--points {path}")
+        except OSError as error:
+            reason = getattr(error, "strerror", None) or error
+            raise PointError(f"--points: cannot read '{quoted(path)}': {reason}") from None
+    guard.stream_lines()
+    return points
 
 
 @contextmanager
@@ -192,10 +201,16 @@ class _Buffer(io.StringIO):
 
 
 class Output:
-    """What a command writes: stdout and warnings, shown only once the command has succeeded."""
+    """What a command writes: stdout, shown only once the command has succeeded, and its warnings.
 
-    def __init__(self) -> None:
-        self.stdout = _Buffer(sys.stdout)
+    In the child of a command (jaccli.guard) stdout goes straight to the parent, which holds it back;
+    run in process, it is kept here. Warnings are kept in both cases, and written once the command
+    has succeeded: an error is one line on stderr, with nothing before it.
+    """
+
+    def __init__(self, direct: bool = False) -> None:
+        self.direct = direct
+        self.stdout: TextIO = sys.stdout if direct else _Buffer(sys.stdout)
         self.warnings: list[str] = []
 
     def warn(self, message: str) -> None:
@@ -204,21 +219,26 @@ class Output:
 
 @contextmanager
 def command(timeout: float) -> Iterator[Output]:
-    """Run a command's body: under the --timeout wall-clock bound, with its output held back.
+    """Run a command's body: under the --timeout wall-clock bound and the memory limit, with its output
+    held back.
 
-    On an expected error (a JacError, the timeout included) the user sees one line on stderr and
-    nothing on stdout: never half a table. Writing the finished output is not timed, because a
-    slow reader of the pipe is not the command's fault.
+    From the console script the rest of the command runs in a child process that the parent kills at
+    the deadline, whatever C call it is in (jaccli.guard); in process, a SIGALRM timer interrupts Python
+    code. On an expected error (a JacError, the timeout included) the user sees one line on stderr and
+    nothing on stdout: never half a table.
     """
-    output = Output()
     with user_errors():
         if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
             raise JacError(f"--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:,.0f}")
-        with _time_bound(timeout):
-            yield output
+    guard.supervise(timeout)  # the parent never comes back from here: it relays the child and exits
+    output = Output(direct=guard.in_child())
+    with user_errors(), _time_bound(timeout):
+        yield output
     for warning in output.warnings:
         typer.echo(f"jac: warning: {one_line(warning)}", err=True)
-    sys.stdout.write(output.stdout.getvalue())
+    if not output.direct:
+        assert isinstance(output.stdout, _Buffer)
+        sys.stdout.write(output.stdout.getvalue())
     sys.stdout.flush()
 
 
@@ -232,8 +252,9 @@ def _time_bound(seconds: float) -> Iterator[None]:
     """Raise JacTimeoutError in the main thread when the wall-clock time is up.
 
     SIGALRM interrupts Python code between two bytecodes, not one long C call (such as one huge
-    multiplication): that is why limits.py checks number sizes before they are computed. The timer
-    fires once; a shorter limit inside (the proof time of jac check) saves and restores it.
+    multiplication): run from the console script, the parent process is the bound that holds there,
+    and this timer lets the child stop by itself, with its clean-up, where it can. The timer fires once;
+    a shorter limit inside (the proof time of jac check) saves and restores it.
     """
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         yield  # no SIGALRM (Windows) or not the main thread: only the size limits apply
@@ -242,14 +263,18 @@ def _time_bound(seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: FrameType | None) -> None:
         raise _Deadline
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.getsignal(signal.SIGALRM)
     try:
-        yield
+        try:
+            signal.signal(signal.SIGALRM, on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Deadline:
+        # also when the timer fired on the way out, before it was stopped: the time is up either way
         raise JacTimeoutError(seconds) from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 

@@ -14,6 +14,10 @@ SPARK_WIDTH = 60  # characters; a longer path is shown by its values at evenly s
 # A longer path is shown in the table by its first and last steps; JSON always has every step.
 SHOWN_HEAD = 10
 SHOWN_TAIL = 10
+# The points a table needs kept: the first and last ten of a long run, every one of a run of 21 steps.
+KEEP_POINTS = SHOWN_HEAD + SHOWN_TAIL + 1
+# Steps formatted per call of json.dumps when the path is streamed.
+JSON_BATCH = 4_096
 
 
 def sparkline(values: Sequence[float], width: int = SPARK_WIDTH) -> str:
@@ -38,7 +42,7 @@ def point_text(step: Step) -> str:
 def _shown(path: Sequence[Step]) -> list[Step | None]:
     """The steps a table shows; None marks the steps left out in the middle."""
     if len(path) <= SHOWN_HEAD + SHOWN_TAIL + 1:
-        return list(path)
+        return list(path[:])
     return [*path[:SHOWN_HEAD], None, *path[-SHOWN_TAIL:]]
 
 
@@ -90,7 +94,7 @@ def write_plain(descent: Descent, out: TextIO) -> None:
     widths = [max(len(row[k]) for row in table) for k in range(len(HEADER))]
     lines = header_lines(descent)
     lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
-    lines.append(f"f: {sparkline([s.value for s in descent.path])}")
+    lines.append(f"f: {sparkline(descent.path.values)}")
     lines += summary_lines(descent)
     out.write("\n".join(lines) + "\n")
 
@@ -109,7 +113,7 @@ def write_table(descent: Descent, out: TextIO, *, color: bool = True) -> None:
     for row in rows(descent):
         table.add_row(*row, style="dim" if row[0] == "…" else "")
     console.print(table)
-    console.print(Text.assemble(("f: ", "bold"), sparkline([s.value for s in descent.path])))
+    console.print(Text.assemble(("f: ", "bold"), sparkline(descent.path.values)))
     outcome_style = "bold green" if descent.converged else "bold yellow"
     for line in summary_lines(descent):
         console.print(Text(line, style=outcome_style if not line.startswith(("(", "end:")) else ""))
@@ -124,14 +128,58 @@ def descent_object(descent: Descent) -> dict[str, Any]:
         "rate": descent.rate,
         "steps": descent.step_limit,
         "tol": descent.tol,
-        "path": [
-            {"step": s.step, "point": list(s.point), "value": s.value, "gradient_norm": s.gradient_norm}
-            for s in descent.path
-        ],
+        "path": [_step_object(s) for s in descent.path],
         "steps_taken": descent.steps_taken,
         "converged": descent.converged,
         "reason": descent.reason.value,
     }
+
+
+def _step_object(step: Step) -> dict[str, Any]:
+    return {"step": step.step, "point": list(step.point), "value": step.value, "gradient_norm": step.gradient_norm}
+
+
+class JsonStream:
+    """The JSON object of a run written while it runs, each step as it is taken, so that the path need
+    not be kept for it: the same text as json.dumps(descent_object(...)) writes."""
+
+    def __init__(
+        self, out: TextIO, function: str, variables: Sequence[str], rate: float, steps: int, tol: float
+    ) -> None:
+        self.out = out
+        header = {
+            "schema": SCHEMA,
+            "kind": "descent",
+            "functions": [function],
+            "variables": list(variables),
+            "rate": rate,
+            "steps": steps,
+            "tol": tol,
+            "path": [],
+        }
+        self.prefix: str | None = json.dumps(header, ensure_ascii=False)[:-2]  # ends with "path": [
+        self.batch: list[dict[str, Any]] = []
+
+    def step(self, step: Step) -> None:
+        self.batch.append(_step_object(step))
+        if len(self.batch) >= JSON_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.batch:
+            return
+        text = json.dumps(self.batch, ensure_ascii=False)[1:-1]
+        if self.prefix is not None:
+            self.out.write(self.prefix + text)
+            self.prefix = None
+        else:
+            self.out.write(", " + text)
+        self.batch = []
+
+    def finish(self, descent: Descent) -> None:
+        self._flush()
+        ending = {"steps_taken": descent.steps_taken, "converged": descent.converged, "reason": descent.reason.value}
+        self.out.write("], " + json.dumps(ending, ensure_ascii=False)[1:] + "\n")
 
 
 def render_descent(descent: Descent, fmt: str, out: TextIO, *, color: bool = True) -> None:

@@ -7,13 +7,21 @@ picture is asked for, with the Agg backend so that no display is needed.
 
 from __future__ import annotations
 
+import contextlib
+import importlib.util
+import logging
 import math
+import os
+import shutil
+import sys
+import tempfile
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from jaccli.errors import JacError
+from jaccli import files, guard
+from jaccli.errors import JacError, quoted
 
 INSTALL = "pip install 'jaccli[plot]'"
 SUFFIXES = (".png", ".svg", ".pdf")
@@ -28,14 +36,25 @@ RINGS = 14
 ARROW_FRACTION = 0.35  # arrow length as a fraction of half the window: the direction matters, not the length
 
 
-def check_target(target: Path) -> None:
-    """Fail before any work: a file type matplotlib writes, and matplotlib itself."""
-    if target.suffix.lower() not in SUFFIXES:
-        raise JacError(f"--plot '{target}': the file name must end in {', '.join(SUFFIXES)}")
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}") from None
+def check_target(target: str | Path) -> None:
+    """Fail before any work: a file name of a type matplotlib writes, in a folder that exists, and
+    matplotlib installed."""
+    text = str(target)
+    suffixes = ", ".join(SUFFIXES)
+    if not text:
+        raise JacError(f"--plot needs a file name: it must end in {suffixes}")
+    name = os.path.basename(text)
+    if name in ("", ".", "..") or os.path.isdir(text):
+        raise JacError(
+            f"--plot '{quoted(text, 200)}' is a folder, not a file name: the picture's name must end in {suffixes}"
+        )
+    if not name.lower().endswith(SUFFIXES):
+        raise JacError(f"--plot '{quoted(text, 200)}': the file name must end in {suffixes}")
+    folder = os.path.dirname(os.path.realpath(text))
+    if not os.path.isdir(folder):
+        raise JacError(f"--plot: cannot write '{quoted(text, 200)}': there is no folder '{quoted(folder, 200)}'")
+    if importlib.util.find_spec("matplotlib") is None:
+        raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}")
 
 
 def _window(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
@@ -60,11 +79,27 @@ def draw(
     title: str,
     path: Sequence[Sequence[float]] | None = None,
 ) -> None:
-    """Write the picture to `target`; `function` gives f on arrays of x and y (NaN where undefined),
-    `gradient` None means it is undefined at the point."""
-    import matplotlib
+    """Write the picture to `target`, whole or not at all; `function` gives f on arrays of x and y (NaN
+    where undefined), `gradient` None means it is undefined at the point."""
+    with _matplotlib_folder():
+        try:
+            import matplotlib
+        except ImportError:
+            raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}") from None
+        matplotlib.use("Agg")
+        _draw(target, function, names, point, gradient, title=title, path=path)
 
-    matplotlib.use("Agg")
+
+def _draw(
+    target: Path,
+    function: Callable[[Any, Any], Any],
+    names: Sequence[str],
+    point: Sequence[float],
+    gradient: Sequence[float] | None,
+    *,
+    title: str,
+    path: Sequence[Sequence[float]] | None = None,
+) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.lines import Line2D
@@ -73,6 +108,8 @@ def draw(
     px, py = float(point[0]), float(point[1])
     trail = [(float(p[0]), float(p[1])) for p in path] if path else []
     cx, cy, half = _window([(px, py), *trail])
+    if not all(math.isfinite(v) for v in (cx - half, cx + half, cy - half, cy + half)):
+        raise JacError("--plot: the point is too far out to draw: the window around it is beyond floating point")
     norm = math.hypot(*gradient) if gradient is not None else 0.0
     arrows = gradient is not None and norm > 0 and math.isfinite(norm)
     length = ARROW_FRACTION * half
@@ -146,8 +183,75 @@ def draw(
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
     figure.tight_layout()
     try:
-        figure.savefig(target)
-    except OSError as error:
-        raise JacError(f"--plot: cannot write '{target}': {error.strerror or error}") from None
+        save(figure, target)
     finally:
         plt.close(figure)
+
+
+def save(figure: Any, target: Path) -> None:
+    """Write the picture whole or not at all (jaccli.files), in the format its name says (`.png` alone
+    is a hidden PNG file)."""
+    kind = Path(target).name.lower().rsplit(".", 1)[-1]
+    try:
+        with files.replacing(target) as stream:
+            figure.savefig(stream, format=kind)
+    except OSError as error:
+        raise JacError(f"--plot: cannot write '{quoted(str(target), 200)}': {error.strerror or error}") from None
+
+
+@contextlib.contextmanager
+def _matplotlib_folder() -> Iterator[None]:
+    """A writable folder for matplotlib's configuration and font cache, and quiet logging.
+
+    matplotlib keeps them under HOME. Where that folder cannot be written (a read-only or missing
+    HOME), matplotlib would make a temporary folder, warn about it on stderr, and remove it at exit,
+    which jac skips (it leaves through os._exit). jac makes that folder itself and removes it; the
+    font cache is then built each time, which costs about a second.
+    """
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)  # no "building the font cache" chatter
+    if _writable_folders():
+        yield
+        return
+    try:
+        folder = tempfile.mkdtemp(prefix="jac-matplotlib-")
+    except OSError as error:
+        raise JacError(
+            f"--plot: matplotlib needs a writable folder and none could be made ({error.strerror or error}); "
+            "set MPLCONFIGDIR to one"
+        ) from None
+    guard.remove_afterwards(folder)
+    previous = os.environ.get("MPLCONFIGDIR")
+    os.environ["MPLCONFIGDIR"] = folder
+    try:
+        yield
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if previous is None:
+            os.environ.pop("MPLCONFIGDIR", None)
+        else:
+            os.environ["MPLCONFIGDIR"] = previous
+
+
+def _writable_folders() -> bool:
+    """Whether matplotlib's configuration and cache folders exist or can be made, and can be written."""
+    try:
+        chosen = os.environ.get("MPLCONFIGDIR")
+        if chosen:
+            folders = [Path(chosen)]
+        elif sys.platform.startswith(("linux", "freebsd")):
+            home = Path.home()
+            if not home.is_dir() and not (os.environ.get("XDG_CONFIG_HOME") and os.environ.get("XDG_CACHE_HOME")):
+                return False  # a missing home folder is not for jac to make
+            config = os.environ.get("XDG_CONFIG_HOME") or str(home / ".config")
+            cache = os.environ.get("XDG_CACHE_HOME") or str(home / ".cache")
+            folders = [Path(config, "matplotlib"), Path(cache, "matplotlib")]
+        else:
+            return True  # elsewhere matplotlib's own fallback applies
+        for folder in folders:
+            folder = folder.resolve()
+            folder.mkdir(parents=True, exist_ok=True)
+            if not (folder.is_dir() and os.access(folder, os.W_OK)):
+                return False
+    except (OSError, RuntimeError):  # RuntimeError: no home folder at all
+        return False
+    return True
