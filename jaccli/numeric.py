@@ -16,11 +16,10 @@ so is sin or tan at a multiple of pi to that precision. The piecewise functions 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
-
-import math
 
 import mpmath
 

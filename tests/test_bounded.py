@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 import jaccli
 from jaccli import bounds, check, descent, files, guard, points
-from jaccli.problem import parse_vars
 from jaccli.cli import app, completion
 from jaccli.errors import JacError, LimitError
 from jaccli.points import read_points
+from jaccli.problem import parse_vars
 from jaccli.render import descent as render_descent
 
 runner = CliRunner()

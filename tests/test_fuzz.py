@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from jaccli.api import solve
+from jaccli.build import ARRAY_FUNCTIONS
 from jaccli.cli import app
 from jaccli.errors import JacError
-from jaccli.build import ARRAY_FUNCTIONS
 from jaccli.functions import ELEMENTWISE
 from jaccli.problem import Kind
 

@@ -7,8 +7,8 @@ import itertools
 import json
 import math
 
-import pytest
 import mpmath
+import pytest
 from typer.testing import CliRunner
 
 import jaccli
