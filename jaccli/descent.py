@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import overload
 
+import mpmath
+
 from jaccli import bounds as limits
 from jaccli.errors import JacError, PointError
+from jaccli.numeric import Evaluator
 from jaccli.result import Result
 
 DEFAULT_RATE = 0.1
@@ -176,7 +179,8 @@ def descend(
     for name, value in zip(names, x):
         if not math.isfinite(value):
             exact = dict(gradient.evaluations[0].point).get(name) if gradient.evaluations else None
-            shown = gradient.text(exact) if exact is not None else str(value)
+            number = None if exact is None else Evaluator(gradient.engine).value(exact)
+            shown = str(value) if number is None else mpmath.nstr(number, 6)
             raise PointError(
                 f"the start point's {name} = {shown} is too large for floating point, in which "
                 "descent computes (at most about 1.8e308)"

@@ -265,7 +265,7 @@ def test_a_start_beyond_floating_point_is_named_not_inf():
 def test_vector_sizes_are_ascii_digits(size):
     result = invoke("grad", "sum(x)", "--vars", f"x:{size}")
     assert result.exit_code == 2
-    assert "a vector size is a whole number from 1 to 1,000" in result.stderr
+    assert "a vector size is a whole number from 1" in result.stderr and "in ASCII digits" in result.stderr
 
 
 def test_a_name_in_a_point_value_does_not_claim_there_are_no_variables():

@@ -76,7 +76,7 @@ def test_exact_values_stay_within_the_digit_limit_and_print():
 
 
 def test_a_dense_result_over_the_limit_is_refused_before_differentiating_and_suggests_sparse():
-    with pytest.raises(LimitError, match="matrix_entries.*--sparse"):
+    with pytest.raises(LimitError, match=r"matrix_entries.*--sparse"):
         jaccli.hessian("sum(w)", vars="w:1001")
     sparse = jaccli.hessian("sum(w**2)", vars="w:1001", sparse=True)
     assert sparse.structure.nonzeros == 1001 and sparse.structure.kind == "scaled_identity"
