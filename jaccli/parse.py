@@ -15,7 +15,7 @@ from typing import TypeAlias
 
 import sympy as sp
 
-from jaccli import limits
+from jaccli import limits, suggest
 from jaccli.errors import (
     ArityError,
     DomainError,
@@ -121,8 +121,10 @@ class _Builder:
         self.discover = discover  # undeclared names become new scalar variables
         self.discovered: dict[str, sp.Symbol] = {}
 
-    def fail(self, message: str, node: ast.AST, error: type[ParseError] = ParseError) -> ParseError:
-        return error(message, self.source.column(getattr(node, "col_offset", 0)))
+    def fail(
+        self, message: str, node: ast.AST, error: type[ParseError] = ParseError, hint: str | None = None
+    ) -> ParseError:
+        return error(message, self.source.column(getattr(node, "col_offset", 0)), hint=hint)
 
     def name_of(self, node: ast.Name) -> str:
         return self.source.names[int(node.id[1:])]
@@ -241,8 +243,8 @@ class _Builder:
         if name not in FUNCTIONS:
             if name in self.namespace or name in self.discovered:
                 raise self.fail(f"'{name}' is not a function (write {name}*(...) to multiply)", node, UnknownNameError)
-            known = ", ".join(sorted(FUNCTIONS) + sorted(REDUCERS))
-            raise self.fail(f"unknown function '{name}'; known functions: {known}", node, UnknownNameError)
+            hint = suggest.function_hint(name, [*FUNCTIONS, *REDUCERS])
+            raise self.fail(f"unknown function '{name}'", node, UnknownNameError, hint)
         fewest, most, builder = FUNCTIONS[name]
         count = len(node.args)
         if count < fewest or (most is not None and count > most):
@@ -265,6 +267,11 @@ class _Builder:
             raise self.fail("undefined: a constant that is not a real number", node, DomainError)
         return result
 
+    def _names(self, nodes: Sequence[ast.AST]) -> list[str]:
+        """The names of scalar variables among the nodes, as written (for a hint to declare their sizes)."""
+        names = [self.name_of(n) for n in nodes if isinstance(n, ast.Name)]
+        return [n for n in names if not isinstance(self.namespace.get(n), Vec) and n not in CONSTANTS]
+
     def _reduce(self, name: str, node: ast.Call) -> Value:
         fewest, _ = REDUCERS[name]
         if len(node.args) != fewest:
@@ -274,10 +281,12 @@ class _Builder:
         args = [self.build(a) for a in node.args]
         if name == "sum":
             (value,) = args
-            return sp.Add(*value.items) if isinstance(value, Vec) else value
+            if not isinstance(value, Vec):
+                raise self.fail("sum() takes a vector", node, hint=suggest.declare_sizes(self._names(node.args)))
+            return sp.Add(*value.items)
         left, right = args
         if not (isinstance(left, Vec) and isinstance(right, Vec)):
-            raise self.fail("dot() takes two vectors", node)
+            raise self.fail("dot() takes two vectors", node, hint=suggest.declare_sizes(self._names(node.args)))
         product = self._lift(lambda a: a[0] * a[1], [left, right], node)
         assert isinstance(product, Vec)
         return sp.Add(*product.items)
@@ -388,7 +397,9 @@ def parse_point(text: str, variables: Sequence[Variable]) -> dict[sp.Symbol, sp.
     if len(parts) != len(symbols):
         names = ", ".join(s.name for s in symbols)
         plural = "s" if len(symbols) != 1 else ""
-        raise PointError(f"--at '{quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}")
+        hint = suggest.bracketed_point(text)
+        message = f"--at '{quoted(text)}': expected {len(symbols)} value{plural} ({names}), got {len(parts)}"
+        raise PointError(f"{message}: {hint}" if hint else message)
     return {s: parse_constant(p, f"point value for {s.name}") for s, p in zip(symbols, parts)}
 
 

@@ -155,7 +155,8 @@ def test_protocol_answers_through_the_one_line_error_wrapper():
 def test_protocol_completes_format_choices_and_command_prefixes():
     assert complete(bash_request("jac grad x --format ")).stdout.split() == FORMATS
     assert complete(bash_request("jac grad x --format j")).stdout.split() == ["json"]
-    assert complete(bash_request("jac h")).stdout.split() == ["hessian"]
+    assert complete(bash_request("jac h")).stdout.split() == ["hessian", "help"]
+    assert complete(bash_request("jac hes")).stdout.split() == ["hessian"]
 
 
 def test_version_is_not_printed_into_the_candidates():

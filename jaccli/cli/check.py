@@ -28,6 +28,7 @@ from jaccli.cli.options import (
     read_texts,
 )
 from jaccli.errors import ExitStatus, JacError
+from jaccli.render.schema import SCHEMA
 
 if TYPE_CHECKING:
     from jaccli.check import ProblemResult, Verdict
@@ -70,7 +71,7 @@ def check(
 
     Example: jac check grad "x^2+y^2" --answer "2x, 2y"
     """
-    chosen = output_format(fmt, json_)
+    chosen = output_format(fmt, json_, no_color=no_color)
     if file is not None:
         with command(timeout):
             if kind is not None or exprs or answer is not None:
@@ -116,7 +117,7 @@ def _run_file(file: str) -> list[ProblemResult]:
 
 def _write_verdict(verdict: Verdict, fmt: str) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps({"schema": SCHEMA} | verdict.as_dict(), ensure_ascii=False) + "\n")
         return
     if verdict.passed:
         sys.stdout.write(f"right: {verdict.reason}\n")
@@ -130,6 +131,7 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
     counts = {status: sum(r.status == status for r in results) for status in ("pass", "fail", "error")}
     if fmt == "json":
         report = {
+            "schema": SCHEMA,
             "passed": counts["pass"],
             "failed": counts["fail"],
             "errors": counts["error"],
@@ -139,15 +141,16 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
         return
     total = f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
     if fmt == "table":
-        from rich.console import Console
         from rich.table import Table
+
+        from jaccli.render.terminal import make_console
 
         styles = {"pass": "green", "fail": "red", "error": "yellow"}
         table = Table("problem", "verdict", "reason")
         for r in results:
             table.add_row(r.name, f"[{styles[r.status]}]{r.status}[/]", r.message, style=None)
-        console = Console(file=sys.stdout, no_color=not color, highlight=False)
-        console.print(table)
+        console = make_console(sys.stdout, color=color)
+        console.print(table, soft_wrap=False)
         console.print(total, highlight=False)
         return
     width = max(len(r.name) for r in results)

@@ -23,7 +23,6 @@ from jaccli.cli.options import (
     output_format,
     read_texts,
 )
-from jaccli.errors import JacError
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -60,15 +59,13 @@ def descend(
 
     Example: jac descend "x**2+y**2" --at 5,-5 --rate 0.1 --steps 50
     """
-    chosen = output_format(fmt, json_)
+    chosen = output_format(fmt, json_, no_color=no_color)
     with command(timeout) as output:
         from jaccli import parse
         from jaccli.cli.optimise import check_plot_target
         from jaccli.descent import descend as run_descent
         from jaccli.render.descent import render_descent
 
-        if chosen == "latex":
-            raise JacError("descend has no LaTeX form; use --format table, plain or json")
         if plot is not None:
             check_plot_target(plot)
         variables = parse.parse_vars(vars_) if vars_ is not None else None

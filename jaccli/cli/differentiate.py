@@ -22,6 +22,7 @@ from jaccli.cli.options import (
     NoColor,
     Plot,
     Points,
+    Quiet,
     Timeout,
     Vars,
     Wrt,
@@ -59,9 +60,10 @@ def _run(
     points: str | None = None,
     direction: str | None = None,
     plot: str | None = None,
+    quiet: bool = False,
 ) -> None:
     """Parse, compute, evaluate, render: the path every command shares, all under the time bound."""
-    chosen = output_format(fmt, json_)
+    chosen = output_format(fmt, json_, quiet, no_color=no_color)
     with command(timeout) as output:
         inputs = read_texts(texts)
         wrt_names = [w.strip() for w in wrt.split(",")] if wrt else None
@@ -151,7 +153,12 @@ def _run_large(
                 f"entry [{i + 1},{j + 1}] (d{result.rows[i]}/d{result.variables[j]}) is undefined "
                 f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
             )
-    render_large(result, fmt, output.stdout)
+    if fmt == "quiet":
+        from jaccli.render.quiet import write_quiet_large
+
+        write_quiet_large(result, output.stdout)
+    else:
+        render_large(result, fmt, output.stdout)
     return True
 
 
@@ -163,7 +170,7 @@ def _write_many(
     from jaccli.render import render
     from jaccli.render.points import write_points
 
-    if fmt != "json":
+    if fmt not in ("json", "quiet"):
         render(result, fmt, sys.stdout, color=color, explain=explain)
     names = [s.name for v in variables for s in v.symbols]
     _write_lines(lambda: write_points(result, names, chunks(result, variables, many), fmt, sys.stdout), len(many))
@@ -186,7 +193,7 @@ def _write_many_large(result: LargeResult, points: str, fmt: str) -> None:
     batch = Batch(se, [se.Symbol(name) for name in names], [e for row in result.entries for e in row])
     size = max(1, min(MAX_CHUNK_POINTS, CHUNK_NUMBERS // (len(names) + m * n + 1)))
     parts = ((many[k : k + size], batch(many[k : k + size])) for k in range(0, many.shape[0], size))
-    if fmt != "json":
+    if fmt not in ("json", "quiet"):
         render_large(result, fmt, sys.stdout)
     # write_points reads only the shape and the kind of the result
     shape: Any = SimpleNamespace(shape=(m, n), kind=Kind(result.kind))
@@ -229,6 +236,7 @@ def grad(
     plot: Plot = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -245,6 +253,7 @@ def grad(
         at=at,
         fmt=fmt,
         json_=json_,
+        quiet=quiet,
         no_color=no_color,
         timeout=timeout,
         points=points,
@@ -265,6 +274,7 @@ def jacobian(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -281,6 +291,7 @@ def jacobian(
         at=at,
         fmt=fmt,
         json_=json_,
+        quiet=quiet,
         no_color=no_color,
         timeout=timeout,
         points=points,
@@ -300,6 +311,7 @@ def diff(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -316,6 +328,7 @@ def diff(
         at=at,
         fmt=fmt,
         json_=json_,
+        quiet=quiet,
         no_color=no_color,
         timeout=timeout,
         explain=explain,
@@ -334,6 +347,7 @@ def hessian(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -350,6 +364,7 @@ def hessian(
         at=at,
         fmt=fmt,
         json_=json_,
+        quiet=quiet,
         no_color=no_color,
         timeout=timeout,
         points=points,

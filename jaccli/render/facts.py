@@ -7,6 +7,7 @@ functions, point values and vectors are cut the same way. JSON always carries ev
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -115,9 +116,9 @@ def entry_text(value: sp.Expr | None) -> str:
     return "undefined" if value is None else to_text(value)
 
 
-def cell_text(value: sp.Expr | None, shown: View) -> str:
+def cell_text(value: sp.Expr | None, shown: View, *, at_point: bool = False) -> str:
     """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
-    text = entry_text(value)
+    text = value_text(value) if at_point else entry_text(value)
     if shown.summarised and len(text) > LONG_CELL:
         return f"{text[:LONG_CELL]} {ELLIPSIS}"
     return text
@@ -132,11 +133,24 @@ def vector_text(values: Sequence[sp.Expr | None]) -> str:
 
 
 def approximately(value: sp.Expr) -> str:
-    """`10*sqrt(2) ≈ 14.1421` where the exact form is not a plain number."""
-    exact = to_text(value)
-    if value.is_Rational:
-        return exact
-    return f"{exact} ≈ {float(value.evalf(20)):.6g}"
+    """`10*sqrt(2) ≈ 14.1421` where the exact form is not an integer."""
+    return value_text(value)
+
+
+def value_text(value: sp.Expr | None) -> str:
+    """A value at a point: `cos(1) ≈ 0.540302`, `2/3 ≈ 0.666667`; an integer alone, `undefined` where undefined."""
+    if value is None or value.is_Integer or not value.is_number:
+        return entry_text(value)
+    return f"{to_text(value)} ≈ {decimal(value)}"
+
+
+def decimal(value: sp.Expr, digits: int = 6) -> str:
+    """The value to `digits` significant digits, also beyond the range of a float (exp(1000) ≈ 1.97007e+434)."""
+    number = value.evalf(digits + 15)
+    as_float = float(number)
+    if math.isfinite(as_float) and (as_float != 0 or number.is_zero):
+        return f"{as_float:.{digits}g}"
+    return str(sp.Float(number, digits))
 
 
 def gradient_lines(evaluation: Evaluation) -> list[str]:
