@@ -77,6 +77,8 @@ def descend(
         if plot is not None:
             _plot_path(Path(plot), parsed, start, result)
         render_descent(result, chosen, output.stdout, color=not no_color)
+    if plot is not None:
+        typer.echo(f"jac: wrote {plot}", err=True)
 
 
 def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr], result: Descent) -> None:
@@ -89,9 +91,11 @@ def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr],
     gradient = core.evaluate(core.gradient(parsed), [start]).evaluations[0].gradient
     known = None if any(g is None for g in gradient) else [float(g) for g in gradient if g is not None]
     title = (
-        f"gradient descent on f = {parsed.texts[0]}, rate {result.rate:g}: "
+        f"gradient descent on f = {picture.function_text(parsed.texts[0])}, rate {result.rate:g}: "
         f"{result.steps_taken} steps, {result.reason.value}"
     )
+    end = result.path[-1].point
+    minimum = (float(end[0]), float(end[1])) if result.converged else None
     picture.draw(
         target,
         parsed.functions[0],
@@ -100,4 +104,5 @@ def _plot_path(target: Path, parsed: Parsed, start: Mapping[sp.Symbol, sp.Expr],
         known,
         title=title,
         path=[s.point for s in result.path],
+        minimum=minimum,
     )

@@ -120,6 +120,8 @@ def _run(
                     f"at {', '.join(f'{n}={v}' for n, v in evaluation.point)}"
                 )
         render(result, chosen, output.stdout, color=not no_color, explain=explain)
+    if plot is not None:
+        typer.echo(f"jac: wrote {plot}", err=True)
 
 
 def _run_large(

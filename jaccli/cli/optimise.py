@@ -81,7 +81,7 @@ def plot_gradient(target: Path, parsed: Parsed, result: Result) -> None:
         symbols,
         [float(point[s.name]) for s in symbols],
         known,
-        title=f"f = {parsed.texts[0]} at {at}",
+        title=f"f = {picture.function_text(parsed.texts[0])} at {at}",
     )
 
 
