@@ -16,12 +16,27 @@ import pytest
 JAC = shutil.which("jac", path=str(Path(sys.executable).parent)) or shutil.which("jac")
 
 
+COLOUR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
+
+
+@pytest.fixture(autouse=True)
+def _no_colour_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests see no NO_COLOR or FORCE_COLOR of the machine running them (tests set their own)."""
+    for name in COLOUR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 def run_jac(
-    *args: str, stdin: str | None = None, cwd: str | Path | None = None, timeout: float = 60
+    *args: str,
+    stdin: str | None = None,
+    cwd: str | Path | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed jac; stdout and stderr are kept apart."""
+    """Run the installed jac; stdout and stderr are kept apart. Without `env`, no colour settings."""
     assert JAC is not None, "the jac command is not installed in this environment"
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k not in COLOUR_VARIABLES}
     return subprocess.run(
         [JAC, *args], input=stdin, capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env, check=False
     )

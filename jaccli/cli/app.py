@@ -133,9 +133,10 @@ class JacGroup(TyperGroup):
 
 
 class JacTyper(typer.Typer):
-    """Every command is a JacCommand and takes -V/--version, as jac itself does."""
+    """Every command is a JacCommand, takes -h for --help and -V/--version, as jac itself does."""
 
     def command(self, *args: Any, cls: type[TyperCommand] | None = None, **kwargs: Any) -> Callable[[Any], Any]:
+        kwargs["context_settings"] = {"help_option_names": HELP_OPTIONS, **(kwargs.get("context_settings") or {})}
         register = super().command(*args, cls=cls or JacCommand, **kwargs)
 
         def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
