@@ -161,7 +161,7 @@ def draw(
                 rings = axes.contour(
                     grid_x, grid_y, surface, levels=others, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
                 )
-                axes.clabel(rings, rings.levels[::2], fontsize=7, fmt=_level_text, colors=RING_COLOUR)
+                axes.clabel(rings, others[::2], fontsize=7, fmt=_level_text, colors=RING_COLOUR)
                 if at_point in ordered:
                     ring = axes.contour(
                         grid_x, grid_y, surface, levels=[at_point], colors=POINT_RING_COLOUR, linewidths=1.8
