@@ -263,3 +263,24 @@ def test_help_names_points_names_files_and_expressions():
     check = invoke("check", "--help").stdout
     assert "Usage: jac check [OPTIONS] [KIND] [EXPR...]\n" in check
     assert "--answer EXPR" in check and "--file FILE" in check and "--format auto|table|plain|json " in check
+
+
+def test_an_unknown_option_of_jac_itself_is_named_with_the_closest():
+    result = invoke("--verison")
+    assert result.exit_code == 2
+    assert result.stderr == "jac: no such option: --verison: did you mean '--version'? (see 'jac --help')\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "expected"),
+    [
+        (("grad", "x*y", "--at", "-1,-2", "--json"), "value", [[-2, -1]]),
+        (("grad", "x*y", "--at=-1,-2", "--json"), "value", [[-2, -1]]),
+        (("grad", "x*y", "--at", "1,2", "--dir", "-1,0", "--json"), "directional", -2),
+        (("diff", "x**3", "--at", "-2", "--json"), "value", [[12]]),
+    ],
+)
+def test_option_values_that_begin_with_a_minus_sign_are_values(args, key, expected):
+    result = invoke(*args)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)[key] == expected

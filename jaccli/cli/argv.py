@@ -109,11 +109,13 @@ def rewrite(group: Any, arguments: Sequence[str]) -> tuple[list[str], Line | Non
     k = 0
     while k < len(arguments):
         word = arguments[k]
-        if word == "--" or word in group_specs or word.startswith("-"):
-            # jac's own options (--version, --help ...); click reports anything else that begins with -
+        if word == "--" or word in group_specs:  # jac's own options: --version, --help ...
             out.append(word)
             k += 1
             continue
+        if word.startswith("-"):
+            long_names = sorted({s for s in group_specs if s.startswith("--")})
+            raise UsageError(f"{unknown_option(word.partition('=')[0], long_names)} (see 'jac --help')")
         command = group.commands.get(word)
         if command is None:
             raise UsageError(unknown_command(word, _visible(group)))
