@@ -117,10 +117,13 @@ def entry_text(value: sp.Expr | None) -> str:
 
 
 def cell_text(value: sp.Expr | None, shown: View, *, at_point: bool = False) -> str:
-    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
-    text = value_text(value) if at_point else entry_text(value)
+    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one;
+    at a point, a value that is not an integer with its decimal (never cut)."""
+    text = entry_text(value)
     if shown.summarised and len(text) > LONG_CELL:
-        return f"{text[:LONG_CELL]} {ELLIPSIS}"
+        text = f"{text[:LONG_CELL]} {ELLIPSIS}"
+    if at_point and value is not None and value.is_number and not value.is_Integer:
+        text = f"{text} ≈ {decimal(value)}"
     return text
 
 
@@ -133,15 +136,11 @@ def vector_text(values: Sequence[sp.Expr | None]) -> str:
 
 
 def approximately(value: sp.Expr) -> str:
-    """`10*sqrt(2) ≈ 14.1421` where the exact form is not an integer."""
-    return value_text(value)
-
-
-def value_text(value: sp.Expr | None) -> str:
-    """A value at a point: `cos(1) ≈ 0.540302`, `2/3 ≈ 0.666667`; an integer alone, `undefined` where undefined."""
-    if value is None or value.is_Integer or not value.is_number:
-        return entry_text(value)
-    return f"{to_text(value)} ≈ {decimal(value)}"
+    """`10*sqrt(2) ≈ 14.1421`, `2/3 ≈ 0.666667` where the exact value is not an integer."""
+    exact = to_text(value)
+    if value.is_Integer:
+        return exact
+    return f"{exact} ≈ {decimal(value)}"
 
 
 def decimal(value: sp.Expr, digits: int = 6) -> str:
