@@ -195,8 +195,11 @@ def test_quiet_given_as_dash_q_is_still_the_option():
         (("check", "grad", "x", "--answer", "1", "--json", "--format", "plain"), "--json means --format json"),
         (("descend", "x**2", "--at", "1", "--format", "latex", "--json"), "--json means --format json"),
         (("check", "grad", "x", "--answer", "1", "--tol", "0.1"), "--tol applies to answers at a point: give --at"),
-        (("check", "grad", "x", "--answer", "1", "--format", "latex"), "check has no latex output"),
-        (("descend", "x**2", "--at", "1", "--format", "latex"), "descend has no latex output"),
+        (
+            ("check", "grad", "x", "--answer", "1", "--format", "latex"),
+            "check has no LaTeX output; use --format table, plain or json",
+        ),
+        (("descend", "x**2", "--at", "1", "--format", "latex"), "descend has no LaTeX output"),
         (("grad", "x", "--format", "yaml"), "--format 'yaml' is not a format of jac grad: use auto, table"),
         (("grad", "x", "-q", "--json"), "--quiet prints only the values; it cannot be combined with --json"),
         (

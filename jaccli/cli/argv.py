@@ -159,7 +159,8 @@ def conflicts(line: Line) -> str | None:
     allowed = FORMATS.get(command)
     if allowed is not None and chosen is not None and chosen not in allowed:
         usable = [f for f in allowed if f != "auto"]
-        return f"{command} has no {chosen} output; use --format {', '.join(usable[:-1])} or {usable[-1]}"
+        name = "LaTeX" if chosen == "latex" else chosen
+        return f"{command} has no {name} output; use --format {', '.join(usable[:-1])} or {usable[-1]}"
     if line.given("--quiet"):
         others = [name for name in _SHAPES_OUTPUT if line.given(name)]
         if others:
