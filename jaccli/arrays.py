@@ -12,7 +12,7 @@ import ast
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from jaccli import bounds
+from jaccli import bounds, suggest
 from jaccli.engine.base import ADD, MUL
 from jaccli.errors import ShapeError
 
@@ -25,8 +25,8 @@ def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast
 
     engine = builder.engine
 
-    def refuse(message: str) -> ShapeError:
-        error = builder.fail(message, node, ShapeError)
+    def refuse(message: str, hint: str | None = None) -> ShapeError:
+        error = builder.fail(message, node, ShapeError, hint)
         assert isinstance(error, ShapeError)
         return error
 
@@ -37,13 +37,22 @@ def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast
 
     def vector(value: Value, what: str) -> Array:
         if not isinstance(value, Array) or len(value.shape) != 1:
-            hint = " (declare a vector with a size, like --vars w:3)" if not isinstance(value, Array) else ""
-            raise refuse(f"{name}() takes {what}, got {shape_text(value)}{hint}")
+            hint = (
+                suggest.declare_sizes(builder.scalar_names(getattr(node, "args", [])))
+                if not isinstance(value, Array)
+                else None
+            )
+            raise refuse(f"{name}() takes {what}, got {shape_text(value)}", hint)
         return value
 
     if name == "sum":
         (value,) = args
-        return builder.combine(ADD, list(value.items)) if isinstance(value, Array) else value
+        if not isinstance(value, Array):
+            raise refuse(
+                "sum() takes a vector or a matrix",
+                suggest.declare_sizes(builder.scalar_names(getattr(node, "args", []))),
+            )
+        return builder.combine(ADD, list(value.items))
     if name == "dot":
         left, right = (vector(a, "two vectors") for a in args)
         if left.shape != right.shape:

@@ -18,7 +18,7 @@ from fractions import Fraction
 from functools import partial
 from typing import Any, TypeAlias
 
-from jaccli import bounds
+from jaccli import bounds, suggest
 from jaccli.engine.base import ADD, CALL, MUL, POW, UNDEFINED, Engine
 from jaccli.errors import ArityError, DomainError, ParseError, ShapeError, UnknownNameError
 from jaccli.functions import ELEMENTWISE, Functions
@@ -99,9 +99,20 @@ class Builder:
         self.source = source
         return self._build(node)
 
-    def fail(self, message: str, node: ast.AST, error: type[ParseError] = ParseError) -> ParseError:
+    def fail(
+        self, message: str, node: ast.AST, error: type[ParseError] = ParseError, hint: str | None = None
+    ) -> ParseError:
         assert self.source is not None
-        return error(message, self.source.column(getattr(node, "col_offset", 0)))
+        return error(message, self.source.column(getattr(node, "col_offset", 0)), hint=hint)
+
+    def scalar_names(self, nodes: Sequence[ast.AST]) -> list[str]:
+        """The names of scalar variables among the nodes, as written (for a hint to declare their sizes)."""
+        names = [self._name_of(n) for n in nodes if isinstance(n, ast.Name)]
+        return [
+            n
+            for n in names
+            if n in self.namespace and not isinstance(self.namespace[n], Array) and n not in ("pi", "e")
+        ]
 
     def _name_of(self, node: ast.Name) -> str:
         assert self.source is not None
@@ -302,7 +313,8 @@ class Builder:
         if name not in ELEMENTWISE:
             if name in self.namespace:
                 raise self.fail(f"'{name}' is not a function (write {name}*(...) to multiply)", node, UnknownNameError)
-            raise self.fail(unknown_function(name), node, UnknownNameError)
+            hint = suggest.function_hint(name, [*ELEMENTWISE, *ARRAY_FUNCTIONS])
+            raise self.fail(f"unknown function '{name}'", node, UnknownNameError, hint)
         fewest, most = ELEMENTWISE[name]
         if count < fewest or (most is not None and count > most):
             expected = str(fewest) if fewest == most else f"{fewest} to {most}" if most else f"at least {fewest}"
@@ -310,11 +322,6 @@ class Builder:
             raise self.fail(f"{name}() takes {expected} argument{plural}, got {count}", node, ArityError)
         args = [self._build(a) for a in node.args]
         return self._lift(lambda a: self.apply(name, a, node), args, node)
-
-
-def unknown_function(name: str) -> str:
-    known = ", ".join(sorted(ELEMENTWISE) + sorted(ARRAY_FUNCTIONS))
-    return f"unknown function '{name}'; known functions: {known}"
 
 
 def _brief(engine: Engine, expr: Any) -> str:

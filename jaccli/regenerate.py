@@ -1,4 +1,4 @@
-"""Writes the files generated from the app: the shell completion scripts and the CLI reference.
+"""Writes the files generated from the app: the shell completion scripts, the CLI reference and the man page.
 
 Run `python -m jaccli.regenerate` from the root of the repository after changing a command or an
 option; `python -m jaccli.regenerate --check` lists the stale files and exits 1 (a test does the same).
@@ -99,6 +99,121 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
+# --- the man page -------------------------------------------------------------------------------------
+
+MAN_ENVIRONMENT = (
+    ("NO_COLOR", "Set and not empty: no colour anywhere (bold and dim remain on a terminal), as with --no-color."),
+    (
+        "FORCE_COLOR",
+        "Set and not empty: colour, and the table of --format auto, even when the output is not a "
+        "terminal (unless NO_COLOR or --no-color).",
+    ),
+    ("COLUMNS", "The width to which the table and its prose wrap, when it differs from the terminal's."),
+)
+MAN_EXIT_STATUS = (
+    ("0", "Success; jac check: the answer is right."),
+    ("1", "jac check: an answer is wrong."),
+    (
+        "2",
+        "Bad input or usage: a parse error, an unknown name or option, options that conflict, a point that "
+        "cannot be used, a limit or the timeout. One line on standard error says what and where.",
+    ),
+)
+MAN_EXAMPLES = (
+    'jac grad "x^2+y^2" --at 5,-5',
+    'jac jacobian "w*x" --vars w:3,x:3 --wrt w',
+    'jac diff "-209*q**5" --at 1 -q',
+    'jac check grad "x^2+y^2" --answer "2x, 2y"',
+    'jac descend "x**2+3*y**2" --at 5,-5 --rate 0.1',
+)
+
+
+def _roff(text: str) -> str:
+    """Text for roff: backslashes and minus signs escaped, no line that starts with a control character."""
+    text = text.replace("\\", "\\e").replace("-", "\\-")
+    return "\n".join(f"\\&{line}" if line.startswith((".", "'")) else line for line in text.splitlines())
+
+
+def _option_names(names: str) -> str:
+    """`-q, --quiet` or `--vars NAMES` with the option names in bold and the metavar in italics."""
+    words = []
+    for word in names.split(" "):
+        font = "B" if word.startswith("-") else "I"
+        comma = "," if word.endswith(",") else ""
+        words.append(f"\\f{font}{_roff(word.rstrip(','))}\\fR{comma}")
+    return " ".join(words)
+
+
+def _command_section(path: list[str]) -> list[str]:
+    import typer
+
+    group = get_command(app)
+    command = group
+    context = typer.Context(group, info_name=PROG, **group.context_settings)
+    for name in path[1:]:
+        command = group.commands[name]  # type: ignore[attr-defined]
+        context = typer.Context(command, info_name=name, parent=context)
+    usage = " ".join([*path, *command.collect_usage_pieces(context)])
+    lines = [f'.SS "{_roff(usage)}"']
+    paragraphs = [p.strip() for p in (command.help or "").split("\n\n") if p.strip()]
+    for paragraph in paragraphs:
+        lines += [".PP", _roff(" ".join(paragraph.split()))]
+    for param in command.get_params(context):
+        if getattr(param, "hidden", False):
+            continue
+        if param.param_type_name == "argument":
+            name = f"{param.metavar}..." if param.nargs != 1 else str(param.metavar)
+            lines += [".TP", f"\\fI{_roff(name)}\\fR", _roff(" ".join((getattr(param, "help", "") or "").split()))]
+            continue
+        record = param.get_help_record(context)
+        if record is None:
+            continue
+        names, help_text = record
+        lines += [".TP", _option_names(names), _roff(" ".join(help_text.split()))]
+    return lines
+
+
+def man_page() -> str:
+    """jac.1: the app's help as a man page (every command with its options), exit status and environment."""
+    from jaccli import __version__
+
+    group = get_command(app)
+    lines = [
+        f'.\\" {HEADER}',
+        f'.TH JAC 1 "" "jac {__version__}" "User Commands"',
+        ".SH NAME",
+        "jac \\- the command\\-line Jacobian calculator: derivatives, gradients, Jacobians and Hessians",
+        ".SH SYNOPSIS",
+        ".B jac",
+        ".I COMMAND",
+        "[\\fIOPTIONS\\fR] [\\fIEXPR\\fR...]",
+        ".br",
+        ".B jac",
+        "[\\fB\\-h\\fR | \\fB\\-V\\fR]",
+        ".SH DESCRIPTION",
+        _roff(" ".join((group.help or "").split())),
+        ".PP",
+        _roff(
+            "An EXPR that begins with a minus sign is an expression, not an option, unless it is exactly an "
+            "option name: write -h as (-h), or put it after --."
+        ),
+        ".SH COMMANDS",
+    ]
+    for path in list(_commands([PROG]))[1:]:
+        lines += _command_section(path)
+    lines.append(".SH EXIT STATUS")
+    for code, meaning in MAN_EXIT_STATUS:
+        lines += [".TP", f".B {code}", _roff(meaning)]
+    lines.append(".SH ENVIRONMENT")
+    for name, meaning in MAN_ENVIRONMENT:
+        lines += [".TP", f".B {name}", _roff(meaning)]
+    lines.append(".SH EXAMPLES")
+    for example in MAN_EXAMPLES:
+        lines += [".PP", ".nf", _roff(example), ".fi"]
+    lines += [".SH SEE ALSO", "The README and docs/cli.md of jac."]
+    return "\n".join(lines) + "\n"
+
+
 def generated_files() -> dict[str, str]:
     """Path (relative to the repository root) → the content it must have."""
     zsh = completion_source("zsh")
@@ -108,6 +223,7 @@ def generated_files() -> dict[str, str]:
         "completions/_jac": zsh_autoload(zsh),
         "completions/jac.fish": _with_header(completion_source("fish")),
         "docs/cli.md": cli_reference(),
+        "man/jac.1": man_page(),
     }
 
 

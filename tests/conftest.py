@@ -24,6 +24,16 @@ from typer.testing import CliRunner
 JAC = shutil.which("jac", path=str(Path(sys.executable).parent)) or shutil.which("jac")
 
 
+COLOUR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE")
+
+
+@pytest.fixture(autouse=True)
+def _no_colour_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process tests see no NO_COLOR or FORCE_COLOR of the machine running them (tests set their own)."""
+    for name in COLOUR_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
 def run_jac(
     *args: str,
     stdin: str | None = None,
@@ -33,7 +43,7 @@ def run_jac(
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed jac in a process of its own; stdout and stderr are kept apart."""
     assert JAC is not None, "the jac command is not installed in this environment"
-    environment = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "CLICOLOR_FORCE")}
+    environment = {k: v for k, v in os.environ.items() if k not in COLOUR_VARIABLES}
     environment.update(env or {})
     return subprocess.run(
         [JAC, *args],

@@ -153,7 +153,7 @@ def test_undefined_entry_in_the_table():
         (("grad", "sin(x"), "never closed"),
         (("grad", "x +* y"), "invalid syntax at column 4"),
         (("grad", "2x +"), "the expression ends too early at column 5"),
-        (("grad", "foo(x)"), "unknown function 'foo'; known functions: abs"),
+        (("grad", "foo(x)"), "unknown function 'foo' at column 1: known functions: abs"),
         (("grad", "atan2(x)"), "atan2() takes 2 arguments, got 1"),
         (("grad", "x, y"), "grad takes one scalar function"),
         (("grad", "x*y", "--wrt", "z"), "--wrt: 'z' is not a variable"),

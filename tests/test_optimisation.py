@@ -327,7 +327,7 @@ def test_a_long_descent_table_leaves_out_the_middle_but_json_does_not():
         (("--steps", "-1"), "--steps"),
         (("--tol", "-1"), "--tol"),
         (("--steps", "10000000"), "descent_steps"),
-        (("--format", "latex"), "no LaTeX form"),
+        (("--format", "latex"), "descend has no LaTeX output"),
     ],
 )
 def test_bad_descent_settings_are_exit_2(args, fragment):

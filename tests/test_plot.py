@@ -11,6 +11,9 @@ import pytest
 from conftest import JAC, run_jac
 from matplotlib import image
 
+from jaccli.render.picture import PATH_DOTS, TITLE_CHARACTERS, _window, known_minimum, title_lines
+from jaccli.suggest import PLOT_INSTALL
+
 
 def colours(path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Masks of the red, blue and grey-or-black pixels of a PNG (RGB in 0..255)."""
@@ -84,7 +87,7 @@ def test_without_matplotlib_plot_is_exit_2_and_says_how_to_install(tmp_path):
         assert done.returncode == 2
         assert done.stdout == ""
         assert done.stderr.count("\n") == 1
-        assert "pip install 'jaccli[plot]'" in done.stderr
+        assert f"install it with: {PLOT_INSTALL}" in done.stderr
         assert not target.exists()
     # the same environment still computes without --plot: only the picture needs matplotlib
     done = subprocess.run([JAC, "grad", "x*y", "--json"], capture_output=True, text=True, env=env, check=False)
@@ -138,3 +141,74 @@ def test_at_a_critical_point_the_picture_has_no_arrows(tmp_path):
     red, blue, neutral = colours(target)
     assert red.sum() == 0 and blue.sum() == 0
     assert neutral.all()
+
+
+def test_the_install_hint_is_the_one_the_readme_and_the_help_give():
+    # from a clone, `pip install 'jaccli[plot]'` fails: the hint is the quick start's own command
+    assert ".venv/bin/pip install '.[plot]'" in PLOT_INSTALL
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert ".venv/bin/pip install '.[plot]'" in readme.split("## The four shape cases")[0]
+    help_text = " ".join(run_jac("grad", "--help").stdout.split())
+    assert PLOT_INSTALL in help_text
+
+
+def svg_texts(path: Path) -> list[str]:
+    """The texts of an SVG picture written by matplotlib (it draws each text as a path after a comment)."""
+    import re
+
+    return re.findall(r"<!-- (.*?) -->", path.read_text(), re.S)
+
+
+@pytest.mark.e2e
+def test_grad_picture_labels_its_rings_and_draws_the_ring_through_the_point_darker(tmp_path):
+    target = tmp_path / "gradient.svg"
+    done = run_jac("grad", "x**2+y**2", "--at", "5,-5", "--plot", str(target), "--json")
+    assert done.returncode == 0
+    assert done.stderr == f"jac: wrote {target}\n"
+    texts = svg_texts(target)
+    assert "50" in texts  # f(5,-5) = 50: the ring through the point carries its value
+    assert sum(t.replace(".", "", 1).isdigit() for t in texts) >= 6  # other rings are labelled too
+    svg = target.read_text()
+    assert "stroke: #262626; stroke-width: 1.8" in svg  # the darker ring
+    assert "minimum" in texts  # x^2+y^2 has its minimum at the origin, inside the window
+
+
+@pytest.mark.e2e
+def test_long_descent_is_thinned_framed_and_titled_in_lines_that_fit(tmp_path):
+    target = tmp_path / "descent.svg"
+    function = "(1-x)**2 + 100*(y-x**2)**2"
+    done = run_jac("descend", function, "--at", "-1.5,2", "--rate", "0.001", "--steps", "2000", "--plot", str(target))
+    assert done.returncode == 0
+    assert done.stderr == f"jac: wrote {target}\n"
+    texts = svg_texts(target)
+    # matplotlib writes each line of a text on its own: the title is two lines, the second not clipped
+    first = next(k for k, t in enumerate(texts) if t.startswith("gradient descent on f ="))
+    assert texts[first : first + 2] == [
+        "gradient descent on f = (1 - x)**2 + 100*(-x**2 + y)**2, rate 0.001: 2000 steps,",
+        "step limit reached",
+    ]
+    assert all(len(text) <= TITLE_CHARACTERS for text in texts)
+    assert f"descent path, a dot every {-(-2001 // PATH_DOTS)} steps (x: end)" in texts
+
+
+def test_the_window_frames_every_step_of_a_path():
+    path = [(5.0 * 0.99**k, -5.0 + 0.02 * k) for k in range(2001)] + [(40.0, 3.0)]
+    cx, cy, half = _window(path)
+    assert all(abs(x - cx) <= half and abs(y - cy) <= half for x, y in path)
+
+
+def test_a_minimum_is_known_for_quadratics_with_a_positive_definite_hessian_only():
+    import sympy as sp
+
+    x, y = sp.symbols("x y", real=True)
+    assert known_minimum(x**2 + 3 * y**2 - 2 * x, (x, y)) == (1.0, 0.0)
+    assert known_minimum(x**2 - y**2, (x, y)) is None  # a saddle
+    assert known_minimum(x**4 + y**2, (x, y)) is None  # not quadratic: not known without a search
+    assert known_minimum(sp.sin(x) + y**2, (x, y)) is None
+
+
+def test_titles_break_between_words():
+    long = "gradient descent on f = " + " + ".join(f"x**{k}*y" for k in range(30)) + ", rate 0.1: 5 steps, diverged"
+    lines = title_lines(long).splitlines()
+    assert len(lines) > 1 and all(len(line) <= TITLE_CHARACTERS for line in lines)
+    assert " ".join(lines) == long

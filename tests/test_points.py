@@ -35,7 +35,13 @@ def test_a_gradient_line_has_gradient_and_descent_and_skips_blank_and_comment_li
     assert done.returncode == 0, done.stderr
     records = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["point"] for r in records] == [[5, -5], [math.pi / 4, 1 / 3], [2, 3]]
-    assert records[0] == {"point": [5, -5], "value": [[10, -10]], "gradient": [10, -10], "descent": [-10, 10]}
+    assert records[0] == {
+        "schema": 1,
+        "point": [5, -5],
+        "value": [[10, -10]],
+        "gradient": [10, -10],
+        "descent": [-10, 10],
+    }
     assert records[1]["gradient"] == pytest.approx([math.pi / 2, 2 / 3])
     assert records[2]["descent"] == [-4, -6]
     # Compact: no spaces after separators.

@@ -10,6 +10,7 @@ its commands on the one typer app.
 from jaccli.cli import differentiate as _differentiate  # noqa: F401  (registers its commands)
 from jaccli.cli import check as _check  # noqa: F401  (registers its command)
 from jaccli.cli import descend as _descend  # noqa: F401  (registers its command)
+from jaccli.cli import usage as _usage  # noqa: F401  (registers `jac help`)
 
 # isort: on
 from jaccli.cli.app import app, run

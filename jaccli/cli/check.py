@@ -26,6 +26,7 @@ from jaccli.cli.options import (
     read_texts,
 )
 from jaccli.errors import ExitStatus, JacError, one_line, quoted
+from jaccli.render.as_json import SCHEMA
 
 if TYPE_CHECKING:
     from jaccli.check import ProblemResult, Verdict
@@ -68,7 +69,7 @@ def check(
 
     Example: jac check grad "x^2+y^2" --answer "2x, 2y"
     """
-    chosen = output_format(fmt, json_)
+    chosen = output_format(fmt, json_, no_color=no_color)
     if file is not None:
         with command(timeout):
             if kind is not None or exprs or answer is not None:
@@ -139,7 +140,7 @@ def _read_bounded(stream: BinaryIO, limit: int) -> bytes:
 
 def _write_verdict(verdict: Verdict, fmt: str) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps({"schema": SCHEMA} | verdict.as_dict(), ensure_ascii=False) + "\n")
         return
     if verdict.passed:
         sys.stdout.write(f"right: {verdict.reason}\n")
@@ -153,6 +154,7 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
     counts = {status: sum(r.status == status for r in results) for status in ("pass", "fail", "error")}
     if fmt == "json":
         report = {
+            "schema": SCHEMA,
             "passed": counts["pass"],
             "failed": counts["fail"],
             "errors": counts["error"],
@@ -165,9 +167,10 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
     names = [one_line(r.name) for r in results]
     messages = [one_line(r.message) for r in results]
     if fmt == "table":
-        from rich.console import Console
         from rich.table import Table
         from rich.text import Text
+
+        from jaccli.render.terminal import make_console
 
         styles = {"pass": "green", "fail": "red", "error": "yellow"}
         table = Table()
@@ -175,8 +178,8 @@ def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> No
             table.add_column(heading, overflow="fold")  # wrapped, never cut
         for r, name, message in zip(results, names, messages):
             table.add_row(Text(name), Text(r.status, style=styles[r.status]), Text(message))
-        console = Console(file=sys.stdout, no_color=not color, highlight=False)
-        console.print(table)
+        console = make_console(sys.stdout, color=color)
+        console.print(table, soft_wrap=False)
         console.print(Text(total))
         return
     width = max(len(name) for name in names)

@@ -81,7 +81,7 @@ def install(command: Any) -> None:
     if RuntimeParam is None:  # pragma: no cover
         return
     try:  # the --help option is made on first use; make it now so that it is converted here too
-        params = command.get_params(Context(command))
+        params = command.get_params(Context(command, **getattr(command, "context_settings", None) or {}))
     except (AttributeError, TypeError):  # pragma: no cover - an unexpected typer: leave its conversion alone
         return
     for param in params:

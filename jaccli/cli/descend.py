@@ -59,7 +59,7 @@ def descend(
 
     Example: jac descend "x**2+y**2" --at 5,-5 --rate 0.1 --steps 50
     """
-    chosen = output_format(fmt, json_)
+    chosen = output_format(fmt, json_, no_color=no_color)
     with command(timeout) as output:
         from jaccli.api import solve
         from jaccli.cli.optimise import check_plot_target
@@ -69,8 +69,6 @@ def descend(
         from jaccli.problem import Kind
         from jaccli.render.descent import KEEP_POINTS, JsonStream, render_descent
 
-        if chosen == "latex":
-            raise JacError("descend has no LaTeX form; use --format table, plain or json")
         if plot is not None:
             check_plot_target(plot)
         context = Context()
@@ -92,11 +90,13 @@ def descend(
         on_step = stream.step if stream is not None else None
         result = run_descent(gradient, start, rate=eta, steps=steps, tol=tolerance, on_step=on_step, keep=keep)
         if plot is not None:
-            _plot_path(Path(plot), gradient, result)
+            _plot_path(Path(plot), gradient, result, context)
         if stream is not None:
             stream.finish(result)
         else:
             render_descent(result, chosen, output.stdout, color=not no_color)
+    if plot is not None:
+        typer.echo(f"jac: wrote {plot}", err=True)
 
 
 def _float_option(context: Context, text: str, option: str) -> float:
@@ -118,9 +118,9 @@ def _float_option(context: Context, text: str, option: str) -> float:
     return number
 
 
-def _plot_path(target: Path, gradient: Result, result: Descent) -> None:
+def _plot_path(target: Path, gradient: Result, result: Descent, context: Context) -> None:
     """The contour picture with the arrows at the start point and the whole path."""
-    from jaccli.cli.optimise import plot_names, surface
+    from jaccli.cli.optimise import known_minimum, plot_names, surface
     from jaccli.render import picture
 
     names = plot_names(gradient)
@@ -128,9 +128,12 @@ def _plot_path(target: Path, gradient: Result, result: Descent) -> None:
     numbers = [evaluation.number_at(0, j) for j in range(len(names))]
     known = None if any(v is None for v in numbers) else [float(v or 0) for v in numbers]
     title = (
-        f"gradient descent on f = {gradient.function_texts[0]}, rate {result.rate:g}: "
+        f"gradient descent on f = {picture.function_text(gradient.function_texts[0])}, rate {result.rate:g}: "
         f"{result.steps_taken} steps, {result.reason.value}"
     )
+    end = result.path[-1].point
+    exact = known_minimum(gradient, context)
+    minimum = exact or ((float(end[0]), float(end[1])) if result.converged else None)
     picture.draw(
         target,
         surface(gradient, names),
@@ -139,4 +142,6 @@ def _plot_path(target: Path, gradient: Result, result: Descent) -> None:
         known,
         title=title,
         path=[s.point for s in result.path],
+        minimum=minimum,
+        minimum_exact=exact is not None,
     )

@@ -23,6 +23,7 @@ from jaccli.cli.options import (
     NoColor,
     Plot,
     Points,
+    Quiet,
     Timeout,
     Vars,
     Wrt,
@@ -58,11 +59,12 @@ class Request:
     direction: str | None = None
     plot: str | None = None
     sparse: bool = False
+    quiet: bool = False
 
 
 def _run(request: Request) -> None:
     """Options in, one call to the API, one render: all under the time bound."""
-    chosen = output_format(request.fmt, request.json_)
+    chosen = output_format(request.fmt, request.json_, request.quiet, no_color=request.no_color)
     with command(request.timeout) as output:
         inputs = read_texts(request.texts)
         _check_options(request, chosen, inputs)
@@ -104,6 +106,8 @@ def _run(request: Request) -> None:
             if len(undefined) > _WARNED_ENTRIES:
                 output.warn(f"{len(undefined) - _WARNED_ENTRIES:,} more entries are undefined at that point")
         render(result, chosen, output.stdout, color=not request.no_color, explain=request.explain)
+    if request.plot is not None:
+        typer.echo(f"jac: wrote {request.plot}", err=True)
 
 
 _WARNED_ENTRIES = 20  # warnings about undefined entries at one point, before a count of the rest
@@ -132,7 +136,7 @@ def _write_many(result: Result, many: np.ndarray, fmt: str, *, color: bool, expl
     from jaccli.render import render
     from jaccli.render.points import write_points
 
-    if fmt != "json":
+    if fmt not in ("json", "quiet"):
         render(result, fmt, sys.stdout, color=color, explain=explain)
     names = list(result.problem.components)
     _write_lines(lambda: write_points(result, names, chunks(result, many), fmt, sys.stdout), len(many))
@@ -184,6 +188,7 @@ def grad(
     plot: Plot = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -204,6 +209,7 @@ def grad(
             json_=json_,
             no_color=no_color,
             timeout=timeout,
+            quiet=quiet,
             points=points,
             direction=direction,
             plot=plot,
@@ -224,6 +230,7 @@ def jacobian(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -244,6 +251,7 @@ def jacobian(
             json_=json_,
             no_color=no_color,
             timeout=timeout,
+            quiet=quiet,
             points=points,
             explain=explain,
             sparse=sparse,
@@ -263,6 +271,7 @@ def diff(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -281,6 +290,7 @@ def diff(
             json_=json_,
             no_color=no_color,
             timeout=timeout,
+            quiet=quiet,
             explain=explain,
             var=var,
             order=order,
@@ -298,6 +308,7 @@ def hessian(
     points: Points = None,
     fmt: FormatOpt = Format.auto,
     json_: Json = False,
+    quiet: Quiet = False,
     no_color: NoColor = False,
     timeout: Timeout = DEFAULT_TIMEOUT,
     explain: Explain = False,
@@ -318,6 +329,7 @@ def hessian(
             json_=json_,
             no_color=no_color,
             timeout=timeout,
+            quiet=quiet,
             points=points,
             explain=explain,
             sparse=sparse,

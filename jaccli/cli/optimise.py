@@ -86,11 +86,41 @@ def plot_gradient(target: Path, result: Result, context: Context) -> None:
     numbers = [evaluation.number_at(0, j) for j in range(2)]
     known = None if any(v is None for v in numbers) else [float(v or 0) for v in numbers]
     at = ", ".join(f"{n} = {result.text(point[n])}" for n in names)
+    minimum = known_minimum(result, context)
     picture.draw(
         target,
         surface(result, names),
         names,
         [float(context.evaluator.defined(point[n])) for n in names],
         known,
-        title=f"f = {result.function_texts[0]} at {at}",
+        title=f"f = {picture.function_text(result.function_texts[0])} at {at}",
+        minimum=minimum,
+        minimum_exact=minimum is not None,
+    )
+
+
+def known_minimum(result: Result, context: Context) -> tuple[float, float] | None:
+    """The minimum of a quadratic f of two variables with a positive definite Hessian (the one point
+    where grad f = 0), else None: other functions have no minimum jac knows without searching."""
+    from jaccli.derive import Differentiator
+    from jaccli.pipeline import Substitution
+
+    engine = context.engine
+    names = plot_names(result)
+    differentiator = Differentiator(context.functions, [engine.symbol(n) for n in names])
+    gradient = differentiator.gradient(result.functions[0])
+    second = [differentiator.gradient(gradient[j]) if j in gradient else {} for j in range(2)]
+    entries = [[second[i].get(j, engine.zero) for j in range(2)] for i in range(2)]
+    if not all(engine.is_constant(e) for row in entries for e in row):
+        return None  # not a quadratic: the Hessian changes from point to point
+    h = [[float(context.evaluator.value(e) or 0) for e in row] for row in entries]
+    determinant = h[0][0] * h[1][1] - h[0][1] * h[1][0]
+    if not (h[0][0] > 0 and determinant > 0):
+        return None
+    at_origin = Substitution(context, {n: engine.zero for n in names})
+    g = [float(context.evaluator.value(at_origin(gradient[j])) or 0) if j in gradient else 0.0 for j in range(2)]
+    # grad f(v) = g + H v = 0
+    return (
+        -(h[1][1] * g[0] - h[0][1] * g[1]) / determinant,
+        -(-h[1][0] * g[0] + h[0][0] * g[1]) / determinant,
     )

@@ -17,10 +17,46 @@ import typer
 
 from jaccli import guard
 from jaccli.errors import JacError, JacTimeoutError, one_line, quoted
+from jaccli.suggest import PLOT_INSTALL
 
-# An EXPR such as "-x**2-y**2" must reach the command as an argument, not be read as options;
-# with no single-letter options defined, click passes such words through unchanged.
-COMMAND_SETTINGS: dict[str, Any] = {"ignore_unknown_options": True}
+# -h is --help everywhere. An EXPR such as "-x**2-y**2" or "-209*q**5" reaches the command as an argument,
+# not as options: jaccli.cli.argv moves every word that is not exactly an option name after `--`.
+COMMAND_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+# What the help shows after an option or for an argument, where the declaration gives no metavar.
+METAVARS = {
+    "--vars": "NAMES",
+    "--wrt": "NAMES",
+    "--at": "POINT",
+    "--points": "FILE",
+    "--var": "NAME",
+    "--order": "K",
+    "--answer": "EXPR",
+    "--tol": "NUMBER",
+    "--file": "FILE",
+    "--rate": "NUMBER",
+    "--steps": "N",
+    "--timeout": "SECONDS",
+    "expr": "EXPR",
+    "exprs": "EXPR",
+    "kind": "KIND",
+    "command": "COMMAND",
+}
+
+
+def metavar_of(command: str, param: Any) -> str | None:
+    """The metavar of a parameter of `command`: from METAVARS, the choices of --format, or the name in capitals."""
+    if param.param_type_name == "argument":
+        return METAVARS.get(param.name, str(param.name).upper())
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return None
+    long_names = [o for o in param.opts if o.startswith("--")]
+    name = long_names[0] if long_names else param.opts[0]
+    if name == "--format":
+        from jaccli.cli.argv import FORMATS
+
+        return "|".join(FORMATS.get(command, tuple(Format)))
+    return METAVARS.get(name, name.lstrip("-").upper())
 
 
 class Format(StrEnum):
@@ -60,12 +96,21 @@ FormatOpt = Annotated[
     Format, typer.Option("--format", help="Output: table on a terminal, plain when piped (auto), json or latex.")
 ]
 Json = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print only the values (without a point: the symbolic entries), one matrix row per line, "
+        "entries separated by one space, for $(...) and read -a in shell scripts.",
+    ),
+]
 Plot = Annotated[
     str | None,
     typer.Option(
         "--plot",
         help="Write a contour picture of f (two variables) to FILE.png: level sets in grey, the gradient "
-        "in red, the descent direction in blue. Needs matplotlib: pip install 'jaccli[plot]'.",
+        f"in red, the descent direction in blue. Needs matplotlib: {PLOT_INSTALL}.",
         metavar="FILE.png",
     ),
 ]
@@ -76,7 +121,9 @@ Explain = Annotated[
         help="Add a plain-language account: the shape case, why the matrix is diagonal, which way is downhill.",
     ),
 ]
-NoColor = Annotated[bool, typer.Option("--no-color", help="No colour in the table (NO_COLOR is honoured too).")]
+NoColor = Annotated[
+    bool, typer.Option("--no-color", help="No colour in the table (so does NO_COLOR; FORCE_COLOR forces colour).")
+]
 DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 86_400.0
 Timeout = Annotated[
@@ -278,9 +325,14 @@ def _time_bound(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def output_format(fmt: Format, json_: bool) -> str:
-    """--json wins; auto is a table on a terminal and plain text when piped."""
+def output_format(fmt: Format, json_: bool, quiet: bool = False, *, no_color: bool = False) -> str:
+    """The format to write: quiet, json, or auto resolved (a table on a terminal or when FORCE_COLOR is set,
+    plain text when piped). Options that conflict were refused before (jaccli.cli.argv)."""
+    from jaccli.render.terminal import table_wanted
+
+    if quiet:
+        return "quiet"
     chosen = "json" if json_ else fmt.value
     if chosen == "auto":
-        chosen = "table" if sys.stdout.isatty() else "plain"
+        chosen = "table" if table_wanted(sys.stdout, not no_color) else "plain"
     return chosen

@@ -23,6 +23,10 @@ def render(result: Result, fmt: str, out: TextIO, *, color: bool = True, explain
         from jaccli.render.latex import write_latex
 
         write_latex(result, out, explain=explain)
+    elif fmt == "quiet":
+        from jaccli.render.quiet import write_quiet
+
+        write_quiet(result, out)
     elif fmt == "table":
         from jaccli.render.table import write_table
 

@@ -67,10 +67,19 @@ def summary_lines(descent: Descent) -> list[str]:
     return [*lines, outcome, f"end: {end}"]
 
 
+def theta_text(variables: Sequence[str]) -> str:
+    """θ = (x, y): the vector the descent moves, its components named (the first and last few of many)."""
+    names = list(variables)
+    if len(names) > SHOWN_HEAD + SHOWN_TAIL:
+        names = [*names[:5], "…", names[-1]]
+    return f"θ = ({', '.join(names)})"
+
+
 def header_lines(descent: Descent) -> list[str]:
     start = descent.path[0]
     return [
-        f"gradient descent on f = {descent.function}: x <- x - {descent.rate:g}·∇f(x)",
+        f"gradient descent on f = {descent.function}: θ ← θ - η·∇f(θ) with {theta_text(descent.variables)}, "
+        f"η = {descent.rate:g}",
         f"from {', '.join(f'{n} = {number(v)}' for n, v in zip(descent.variables, start.point))}, "
         f"at most {descent.step_limit} steps, stop when |∇f| < {descent.tol:g}",
     ]
@@ -100,13 +109,14 @@ def write_plain(descent: Descent, out: TextIO) -> None:
 
 
 def write_table(descent: Descent, out: TextIO, *, color: bool = True) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(file=out, no_color=not color, highlight=False, soft_wrap=True)
+    from jaccli.render.terminal import make_console, print_wrapped
+
+    console = make_console(out, color=color)
     for line in header_lines(descent):
-        console.print(line)
+        print_wrapped(console, line, hang="    ")
     table = Table(header_style="bold")
     for name in HEADER:
         table.add_column(name, justify="left" if name == "point" else "right")
@@ -116,7 +126,7 @@ def write_table(descent: Descent, out: TextIO, *, color: bool = True) -> None:
     console.print(Text.assemble(("f: ", "bold"), sparkline(descent.path.values)))
     outcome_style = "bold green" if descent.converged else "bold yellow"
     for line in summary_lines(descent):
-        console.print(Text(line, style=outcome_style if not line.startswith(("(", "end:")) else ""))
+        print_wrapped(console, line, style=outcome_style if not line.startswith(("(", "end:")) else "", hang="    ")
 
 
 def descent_object(descent: Descent) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import mpmath
+
 from jaccli.engine.base import NUMBER
-from jaccli.numeric import Evaluator
+from jaccli.numeric import Evaluator, to_float
 from jaccli.optimisation import CriticalPoint, Curvature, Directional
 from jaccli.problem import Kind
 from jaccli.result import Evaluation, Result
@@ -115,12 +117,20 @@ def function_lines(result: Result) -> list[str]:
     return lines
 
 
-def cell_text(result: Result, value: Any | None, shown: View) -> str:
-    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one."""
+def cell_text(result: Result, value: Any | None, shown: View, *, at_point: bool = False) -> str:
+    """An entry in a matrix view: in full, or cut to LONG_CELL characters in the corner of a large one;
+    at a point, a value that is not an integer with its decimal (never cut)."""
     text = result.text(value)
     if shown.summarised and len(text) > LONG_CELL:
-        return f"{text[:LONG_CELL]} {ELLIPSIS}"
+        text = f"{text[:LONG_CELL]} {ELLIPSIS}"
+    if at_point and value is not None and not _integer(result, value):
+        text = f"{text} ≈ {decimal(result, value)}"
     return text
+
+
+def _integer(result: Result, value: Any) -> bool:
+    kind, _, denominator = result.engine.node(value)
+    return kind == NUMBER and denominator == 1
 
 
 def point_text(result: Result, evaluation: Evaluation) -> str:
@@ -132,12 +142,22 @@ def vector_text(result: Result, values: Sequence[Any | None]) -> str:
 
 
 def approximately(result: Result, value: Any) -> str:
-    """`10*sqrt(2) ≈ 14.1421` where the exact form is not a rational number."""
+    """`10*sqrt(2) ≈ 14.1421`, `2/3 ≈ 0.666667` where the exact value is not an integer."""
     exact = result.text(value)
-    if result.engine.node(value)[0] == NUMBER:
+    if _integer(result, value):
         return exact
+    return f"{exact} ≈ {decimal(result, value)}"
+
+
+def decimal(result: Result, value: Any, digits: int = 6) -> str:
+    """The value to `digits` significant digits, also beyond the range of a float (exp(1000) ≈ 1.97007e+434)."""
     number = Evaluator(result.engine).value(value)
-    return exact if number is None else f"{exact} ≈ {float(number):.6g}"
+    if number is None:
+        return "undefined"
+    as_float = to_float(number)
+    if as_float is not None and (as_float != 0 or number == 0):
+        return f"{as_float:.{digits}g}"
+    return mpmath.nstr(number, digits)
 
 
 def descent_direction(result: Result, evaluation: Evaluation) -> list[Any | None]:

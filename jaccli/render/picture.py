@@ -1,7 +1,8 @@
-"""The contour picture of a function of two variables: its level sets (the rings) in grey, the gradient at
-the point as a red arrow, the descent direction -grad f as a blue arrow, and a descent path in black.
+"""The contour picture of a function of two variables: its level sets (the rings) in grey with their values,
+the ring through the point darker, the gradient at the point as a red arrow, the descent direction -grad f as
+a blue arrow, a descent path in black, and the minimum where it is known.
 
-matplotlib is an optional extra (`pip install 'jaccli[plot]'`), imported only here and only when a
+matplotlib is an optional extra (the `plot` extra of the package), imported only here and only when a
 picture is asked for, with the Agg backend so that no display is needed.
 """
 
@@ -22,18 +23,24 @@ from typing import Any
 
 from jaccli import files, guard
 from jaccli.errors import JacError, quoted
+from jaccli.suggest import PLOT_INSTALL
 
-INSTALL = "pip install 'jaccli[plot]'"
+INSTALL = PLOT_INSTALL
 SUFFIXES = (".png", ".svg", ".pdf")
 GRADIENT_COLOUR = "red"
 DESCENT_COLOUR = "blue"
 PATH_COLOUR = "black"  # neither red nor blue, so the arrows keep their meaning
 RING_COLOUR = "0.55"  # grey
+POINT_RING_COLOUR = "0.15"  # the ring through the point: nearly black, still no colour
+MINIMUM_MARKER = "*"
 SIZE_INCHES = (7.0, 6.0)
 DPI = 100  # 700 x 600 pixels
 GRID = 301  # samples along each axis
 RINGS = 14
 ARROW_FRACTION = 0.35  # arrow length as a fraction of half the window: the direction matters, not the length
+PATH_DOTS = 60  # a longer path shows a dot at every k-th step only, so that the dots stay apart
+TITLE_CHARACTERS = 80  # a title line at fontsize 10 in a picture 7 inches wide
+FUNCTION_CHARACTERS = 120  # a longer function is cut in the title
 
 
 def check_target(target: str | Path) -> None:
@@ -57,6 +64,10 @@ def check_target(target: str | Path) -> None:
         raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}")
 
 
+def _level_text(value: float) -> str:
+    return f"{value:.3g}"
+
+
 def _window(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
     """Centre and half-width of a square window around the points: the point and its surroundings,
     or the whole descent path with a margin."""
@@ -69,6 +80,21 @@ def _window(points: Sequence[tuple[float, float]]) -> tuple[float, float, float]
     return (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2, 0.6 * span
 
 
+def function_text(text: str) -> str:
+    """f as a title shows it: a very long function is cut (the text output has all of it)."""
+    return text if len(text) <= FUNCTION_CHARACTERS else text[: FUNCTION_CHARACTERS - 2] + " …"
+
+
+def title_lines(title: str) -> str:
+    """The title in lines that fit the picture, broken between words, never inside one."""
+    import textwrap
+
+    lines: list[str] = []
+    for paragraph in title.split("\n"):
+        lines += textwrap.wrap(paragraph, TITLE_CHARACTERS, break_long_words=False, break_on_hyphens=False) or [""]
+    return "\n".join(lines)
+
+
 def draw(
     target: Path,
     function: Callable[[Any, Any], Any],
@@ -78,16 +104,19 @@ def draw(
     *,
     title: str,
     path: Sequence[Sequence[float]] | None = None,
+    minimum: tuple[float, float] | None = None,
+    minimum_exact: bool = False,
 ) -> None:
     """Write the picture to `target`, whole or not at all; `function` gives f on arrays of x and y (NaN
-    where undefined), `gradient` None means it is undefined at the point."""
+    where undefined), `gradient` None means it is undefined at the point. `minimum` is the minimum where
+    it is known: exactly (`minimum_exact`, a quadratic's) or where a converged descent ended."""
     with _matplotlib_folder():
         try:
             import matplotlib
         except ImportError:
             raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}") from None
         matplotlib.use("Agg")
-        _draw(target, function, names, point, gradient, title=title, path=path)
+        _draw(target, function, names, point, gradient, title=title, path=path, minimum=minimum, exact=minimum_exact)
 
 
 def _draw(
@@ -99,6 +128,8 @@ def _draw(
     *,
     title: str,
     path: Sequence[Sequence[float]] | None = None,
+    minimum: tuple[float, float] | None = None,
+    exact: bool = False,
 ) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
@@ -107,7 +138,8 @@ def _draw(
     x_name, y_name = names
     px, py = float(point[0]), float(point[1])
     trail = [(float(p[0]), float(p[1])) for p in path] if path else []
-    cx, cy, half = _window([(px, py), *trail])
+    framed = [(px, py), *trail, *([minimum] if minimum is not None and trail else [])]
+    cx, cy, half = _window(framed)
     if not all(math.isfinite(v) for v in (cx - half, cx + half, cy - half, cy + half)):
         raise JacError("--plot: the point is too far out to draw: the window around it is beyond floating point")
     norm = math.hypot(*gradient) if gradient is not None else 0.0
@@ -116,7 +148,7 @@ def _draw(
     if arrows and trail and gradient is not None:  # widen the window of a path so that the arrows fit in it
         ux, uy = gradient[0] / norm, gradient[1] / norm
         tips = [(px + length * ux, py + length * uy), (px - length * ux, py - length * uy)]
-        cx, cy, half = _window([(px, py), *trail, *tips])
+        cx, cy, half = _window([*framed, *tips])
     xs = np.linspace(cx - half, cx + half, GRID)
     ys = np.linspace(cy - half, cy + half, GRID)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -140,15 +172,60 @@ def _draw(
         if len(ordered) > 1:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                axes.contour(
-                    grid_x, grid_y, surface, levels=ordered, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
+                others = [v for v in ordered if v != at_point]
+                rings = axes.contour(
+                    grid_x, grid_y, surface, levels=others, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
                 )
-    handles = [Line2D([], [], color=RING_COLOUR, label="level sets of f")]
+                axes.clabel(rings, others[::2], fontsize=7, fmt=_level_text, colors=RING_COLOUR)
+                if at_point in ordered:
+                    ring = axes.contour(
+                        grid_x, grid_y, surface, levels=[at_point], colors=POINT_RING_COLOUR, linewidths=1.8
+                    )
+                    axes.clabel(ring, fontsize=8, fmt=_level_text, colors=POINT_RING_COLOUR)
+    handles = [
+        Line2D([], [], color=RING_COLOUR, label="level sets of f (labelled with f)"),
+        Line2D([], [], color=POINT_RING_COLOUR, linewidth=1.8, label="level set through the point"),
+    ]
     if trail:
         trail_x, trail_y = zip(*trail)
-        axes.plot(trail_x, trail_y, color=PATH_COLOUR, marker=".", markersize=5, linewidth=1.2, zorder=3)
+        every = max(1, math.ceil(len(trail) / PATH_DOTS))
+        axes.plot(
+            trail_x,
+            trail_y,
+            color=PATH_COLOUR,
+            marker=".",
+            markersize=5,
+            markevery=every,
+            linewidth=1.0,
+            zorder=3,
+        )
         axes.plot([trail_x[-1]], [trail_y[-1]], color=PATH_COLOUR, marker="x", markersize=9, zorder=3)
-        handles.append(Line2D([], [], color=PATH_COLOUR, marker=".", label="descent path (x: end)"))
+        dots = "a dot at every step" if every == 1 else f"a dot every {every} steps"
+        handles.append(Line2D([], [], color=PATH_COLOUR, marker=".", label=f"descent path, {dots} (x: end)"))
+    if minimum is not None and abs(minimum[0] - cx) <= half and abs(minimum[1] - cy) <= half:
+        axes.plot(
+            [minimum[0]],
+            [minimum[1]],
+            color=PATH_COLOUR,
+            marker=MINIMUM_MARKER,
+            markersize=12,
+            markerfacecolor="white",
+            linestyle="none",
+            zorder=6,
+        )
+        which = "minimum" if exact else "minimum found by the descent"
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=PATH_COLOUR,
+                marker=MINIMUM_MARKER,
+                markerfacecolor="white",
+                linestyle="none",
+                markersize=10,
+                label=which,
+            )
+        )
     if arrows and gradient is not None:
         ux, uy = gradient[0] / norm, gradient[1] / norm
         for sign, colour in ((1, GRADIENT_COLOUR), (-1, DESCENT_COLOUR)):
@@ -179,7 +256,7 @@ def _draw(
         title += "\n(∇f is undefined at the point: no arrows)"
     elif not arrows:
         title += "\n(∇f = 0 at the point: no arrows)"
-    axes.set_title(title, fontsize=10)
+    axes.set_title(title_lines(title), fontsize=10)
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
     figure.tight_layout()
     try:

@@ -17,11 +17,13 @@ def grid(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> li
     return ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
 
 
-def shown_grid(result: Result, shown: facts.View, value: Callable[[int, int], Any | None]) -> list[str]:
+def shown_grid(
+    result: Result, shown: facts.View, value: Callable[[int, int], Any | None], *, at_point: bool = False
+) -> list[str]:
     """The grid of the rows and columns in view, with an ellipsis where some are left out."""
 
     def cell(i: int, j: int) -> str:
-        return facts.cell_text(result, value(i, j), shown)
+        return facts.cell_text(result, value(i, j), shown, at_point=at_point)
 
     header = [result.variables[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
     rows = []
@@ -47,7 +49,7 @@ def write_plain(result: Result, out: TextIO, *, explain: bool = False) -> None:
     lines.append(f"structure: {result.structure.summary}")
     for evaluation in result.evaluations:
         lines.append(f"at {facts.point_text(result, evaluation)}:")
-        lines += shown_grid(result, shown, evaluation.exact_at)
+        lines += shown_grid(result, shown, evaluation.exact_at, at_point=True)
         if result.kind is Kind.GRADIENT:
             lines += facts.gradient_lines(result, evaluation)
         if evaluation.directional is not None:

@@ -9,6 +9,7 @@ from typing import TextIO
 import numpy as np
 
 from jaccli.problem import Kind
+from jaccli.render.as_json import SCHEMA
 from jaccli.result import Result
 
 
@@ -41,14 +42,22 @@ def write_points(
     m, n = result.shape
     gradient = result.kind is Kind.GRADIENT
     undefined = Undefined()
-    template = _json_template(len(names), m, n, gradient) if fmt == "json" else _plain_template(names, m, n, gradient)
+    if fmt == "quiet":  # only the values (jaccli.render.quiet): no point, no gradient and descent
+        from jaccli.render.quiet import template as quiet_template
+
+        template, gradient = quiet_template(m, n), False
+    elif fmt == "json":
+        template = _json_template(len(names), m, n, gradient)
+    else:
+        template = _plain_template(names, m, n, gradient)
     missing = "null" if fmt == "json" else "undefined"
     for points, values in parts:
         bad = np.isnan(values)
         undefined.entries += int(bad.sum())
         undefined.points += int(bad.any(axis=1).sum())
         value_texts = [number_texts(values[:, k], missing) for k in range(values.shape[1])]
-        columns = [number_texts(points[:, k], missing) for k in range(points.shape[1])] + value_texts
+        columns = [] if fmt == "quiet" else [number_texts(points[:, k], missing) for k in range(points.shape[1])]
+        columns += value_texts
         if gradient:
             if fmt == "json":
                 columns += value_texts
@@ -62,7 +71,7 @@ def _json_template(width: int, m: int, n: int, gradient: bool) -> str:
         return "[" + ",".join(["%s"] * count) + "]"
 
     value = "[" + ",".join([row(n)] * m) + "]"
-    text = '{"point":' + row(width) + ',"value":' + value
+    text = f'{{"schema":{SCHEMA},"point":' + row(width) + ',"value":' + value
     if gradient:
         text += ',"gradient":' + row(n) + ',"descent":' + row(n)
     return text + "}\n"

@@ -1,4 +1,9 @@
-"""The terminal view: a rich table with diagonal entries marked and structural zeros dimmed."""
+"""The terminal view: a rich table with the diagonal marked where it is special and structural zeros dimmed.
+
+The legend under the matrix names only what the terminal shows: no colour words when colour is off
+(NO_COLOR, --no-color), no styles at all when the output is not a terminal, no diagonal for a matrix
+whose diagonal is not special (a dense Jacobian), no dim when nothing is structurally zero.
+"""
 
 from __future__ import annotations
 
@@ -11,71 +16,101 @@ from rich.text import Text
 
 from jaccli.problem import Kind
 from jaccli.render import facts
+from jaccli.render.terminal import Shown, make_console, print_wrapped, shown
 from jaccli.result import Result
 
 DIAGONAL = "bold cyan"
+DIAGONAL_NO_COLOUR = "bold"
 ZERO = "dim"
+# The structures in which the diagonal carries the matrix: what is off it is zero (or only on one side).
+SPECIAL_DIAGONAL = frozenset({"identity", "scaled_identity", "diagonal", "lower_triangular", "upper_triangular"})
 
 
-def _matrix_table(result: Result, value: Callable[[int, int], Any | None]) -> Table:
+def diagonal_marked(result: Result) -> bool:
+    """Whether the table marks the diagonal: a square matrix (larger than 1x1) whose diagonal is special."""
+    m, n = result.shape
+    return m == n > 1 and result.structure.kind in SPECIAL_DIAGONAL
+
+
+def legend(result: Result, show: Shown) -> str | None:
+    """`(bold cyan: diagonal, dim: structurally zero)`, only the parts the terminal shows; None for none."""
+    if not show.styles:
+        return None
+    parts = []
+    if diagonal_marked(result):
+        parts.append(f"{DIAGONAL if show.colours else DIAGONAL_NO_COLOUR}: diagonal")
+    if result.structure.nonzeros < result.structure.size:
+        parts.append(f"{ZERO}: structurally zero")
+    return f"({', '.join(parts)})" if parts else None
+
+
+def _matrix_table(
+    result: Result, value: Callable[[int, int], Any | None], *, colours: bool = True, at_point: bool = False
+) -> Table:
     """The rows and columns in view (all of a small result, a corner of a large one)."""
-    shown = facts.view(result)
+    shown_ = facts.view(result)
     table = Table(header_style="bold")
     table.add_column("", style="bold")
-    for j in shown.columns:
+    for j in shown_.columns:
         table.add_column(result.variables[j], justify="center")
-    if shown.more_columns:
+    if shown_.more_columns:
         table.add_column(facts.ELLIPSIS, justify="center")
-    square = result.shape[0] == result.shape[1] and result.shape[0] > 1
-    for i in shown.rows:
+    marked = diagonal_marked(result)
+    diagonal = DIAGONAL if colours else DIAGONAL_NO_COLOUR
+    for i in shown_.rows:
         rendered = []
-        for j in shown.columns:
-            style = ZERO if result.is_zero(i, j) else DIAGONAL if square and i == j else ""
-            rendered.append(Text(facts.cell_text(result, value(i, j), shown), style=style))
-        if shown.more_columns:
+        for j in shown_.columns:
+            style = ZERO if result.is_zero(i, j) else diagonal if marked and i == j else ""
+            rendered.append(Text(facts.cell_text(result, value(i, j), shown_, at_point=at_point), style=style))
+        if shown_.more_columns:
             rendered.append(Text(facts.ELLIPSIS, style=ZERO))
         table.add_row(result.rows[i], *rendered)
-    if shown.more_rows:
-        width = len(shown.columns) + (1 if shown.more_columns else 0)
+    if shown_.more_rows:
+        width = len(shown_.columns) + (1 if shown_.more_columns else 0)
         table.add_row(facts.VERTICAL_ELLIPSIS, *(Text(facts.VERTICAL_ELLIPSIS, style=ZERO) for _ in range(width)))
     return table
 
 
+def _prose(console: Console, text: str, style: str = "") -> None:
+    print_wrapped(console, text, style=style, hang="    ")
+
+
 def write_table(result: Result, out: TextIO, *, color: bool = True, explain: bool = False) -> None:
-    console = Console(file=out, no_color=not color, highlight=False, soft_wrap=True)
+    console = make_console(out, color=color)
+    show = shown(console)
     name = facts.matrix_name(result)
-    shown = facts.view(result)
-    console.print(Text(facts.case_line(result), style="bold"))
+    view = facts.view(result)
+    _prose(console, facts.case_line(result), "bold")
     for line in facts.function_lines(result):
-        console.print(line)
+        _prose(console, line)
     closed = facts.closed_form_line(result)
     if closed:
-        console.print(Text(closed, style="bold"))
-    console.print(Text(facts.layout_note(result), style="dim"))
+        _prose(console, closed, "bold")
+    _prose(console, facts.layout_note(result), "dim")
     console.print(Text(name, style="bold"))
-    if shown.summarised:
-        console.print(Text(facts.summary_note(result, shown), style="dim"))
-    console.print(_matrix_table(result, result.entry))
-    square = result.shape[0] == result.shape[1] > 1
-    marks = "bold cyan: diagonal, dim: structurally zero" if square else "dim: structurally zero"
-    console.print(Text(f"structure: {result.structure.summary}", style="bold"), Text(f"({marks})", style="dim"))
+    if view.summarised:
+        _prose(console, facts.summary_note(result, view), "dim")
+    console.print(_matrix_table(result, result.entry, colours=show.colours))
+    marks = legend(result, show)
+    structure = f"structure: {result.structure.summary}"
+    console.print(Text(structure, style="bold"), *([Text(marks, style="dim")] if marks else []))
     for evaluation in result.evaluations:
         console.print()
-        console.print(Text(f"{name} at {facts.point_text(result, evaluation)}", style="bold"))
-        console.print(_matrix_table(result, evaluation.exact_at))
+        _prose(console, f"{name} at {facts.point_text(result, evaluation)}", "bold")
+        console.print(_matrix_table(result, evaluation.exact_at, colours=show.colours, at_point=True))
+        lines: list[str] = []
         if result.kind is Kind.GRADIENT:
-            for line in facts.gradient_lines(result, evaluation):
-                console.print(line)
+            lines += facts.gradient_lines(result, evaluation)
         if evaluation.directional is not None:
-            for line in facts.directional_lines(result, evaluation.directional):
-                console.print(line)
+            lines += facts.directional_lines(result, evaluation.directional)
         if evaluation.curvature is not None:
-            for line in facts.curvature_lines(result, evaluation.curvature):
-                console.print(line)
+            lines += facts.curvature_lines(result, evaluation.curvature)
+        for line in lines:
+            _prose(console, line)
     if explain:
         from jaccli.render.explain import explanation
 
         console.print()
         console.print(Text("what this means:", style="bold"))
         for line in explanation(result):
-            console.print(Text(f"  {line}"))
+            print_wrapped(console, line, indent="  ", hang="  ")
