@@ -110,7 +110,26 @@ class Differentiator:
         return dict(sorted(result.items()))
 
     def derivative(self, f: Any, column: int = 0) -> Any:
-        return self.gradient(f).get(column, self.engine.zero)
+        """df/d(column) by forward accumulation: one column needs no adjoints, and the product rule applied
+        from the bottom up keeps repeated derivatives (diff --order k) as sums of products, as compact as
+        the engines' own differentiation, where adjoints would nest sums inside products at every order."""
+        engine = self.engine
+        if not self._depends(f):
+            return engine.zero
+        target = next(symbol for symbol, index in self.index.items() if index == column)
+        done: dict[Any, Any] = {}
+        for current in reversed(self._order(f)):  # every node after the nodes it uses
+            kind, a, b = self.node(current)
+            if kind == SYMBOL:
+                done[current] = engine.one if current == target else engine.zero
+                continue
+            terms = []
+            for argument, partial in self._partials(current, kind, a, b):
+                inner = done.get(argument, engine.zero) if self.depends[argument] else engine.zero
+                if inner != engine.zero and partial != engine.zero:
+                    terms.append(partial if inner == engine.one else engine.mul([partial, inner]))
+            done[current] = engine.add(terms) if terms else engine.zero
+        return done[f]
 
     def _partials(self, current: Any, kind: int, a: Any, b: Any) -> list[tuple[Any, Any]]:
         engine = self.engine

@@ -10,7 +10,7 @@ import pytest
 from conftest import run_jac
 from terminal import colours, environment, in_terminal, styles, visible
 
-from jaccli import core, parse
+import jaccli
 from jaccli.render.table import diagonal_marked, legend, write_table
 from jaccli.render.terminal import Shown
 
@@ -101,9 +101,8 @@ def test_prose_wraps_at_word_boundaries_to_the_terminal_width():
 # --- the legend, in-process ---------------------------------------------------------------------------
 
 
-def result_of(*texts: str, variables: str | None = None) -> core.Result:
-    parsed = parse.parse_functions(list(texts), parse.parse_vars(variables) if variables else None)
-    return core.jacobian(parsed)
+def result_of(*texts: str, variables: str | None = None) -> jaccli.Result:
+    return jaccli.jacobian(list(texts), vars=variables)
 
 
 @pytest.mark.parametrize(

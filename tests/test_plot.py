@@ -11,7 +11,10 @@ import pytest
 from conftest import JAC, run_jac
 from matplotlib import image
 
-from jaccli.render.picture import PATH_DOTS, TITLE_CHARACTERS, _window, known_minimum, title_lines
+import jaccli
+from jaccli.cli.optimise import known_minimum
+from jaccli.pipeline import Context
+from jaccli.render.picture import PATH_DOTS, TITLE_CHARACTERS, _window, title_lines
 from jaccli.suggest import PLOT_INSTALL
 
 
@@ -198,13 +201,15 @@ def test_the_window_frames_every_step_of_a_path():
 
 
 def test_a_minimum_is_known_for_quadratics_with_a_positive_definite_hessian_only():
-    import sympy as sp
+    def minimum(text: str) -> tuple[float, float] | None:
+        result = jaccli.gradient(text, vars="x,y")
+        return known_minimum(result, Context(result.engine))
 
-    x, y = sp.symbols("x y", real=True)
-    assert known_minimum(x**2 + 3 * y**2 - 2 * x, (x, y)) == (1.0, 0.0)
-    assert known_minimum(x**2 - y**2, (x, y)) is None  # a saddle
-    assert known_minimum(x**4 + y**2, (x, y)) is None  # not quadratic: not known without a search
-    assert known_minimum(sp.sin(x) + y**2, (x, y)) is None
+    assert minimum("x**2 + 3*y**2 - 2*x") == (1.0, 0.0)
+    assert minimum("x**2 + x*y + y**2 - 3*y") == (-1.0, 2.0)  # 2x + y = 0, x + 2y = 3
+    assert minimum("x**2 - y**2") is None  # a saddle
+    assert minimum("x**4 + y**2") is None  # not quadratic: not known without a search
+    assert minimum("sin(x) + y**2") is None
 
 
 def test_titles_break_between_words():
