@@ -59,7 +59,23 @@ def memory_bytes() -> int:
 
 def memory_message() -> str:
     found = "the computation needs more memory than allowed"
+    outside = _outside_limit()
+    if outside is not None and outside < memory_bytes():
+        return (
+            f"jac: {found}: over the address-space limit of {outside >> 20:,} MB set for this process "
+            f"(jac's own limit {bounds.MEMORY.name} is {bounds.MEMORY.value:,} MB)"
+        )
     return f"jac: {bounds.refuse(bounds.MEMORY, found)}"
+
+
+def _outside_limit() -> int | None:
+    """The address-space limit this process was started with (ulimit -v, prlimit), if any."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 # --- streams ------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from jaccli import bounds
+from jaccli import bounds, suggest
 from jaccli.errors import PointError, VariableError, quoted
 from jaccli.structure import Group
 from jaccli.syntax import NAME, RESERVED, _entries, _parse_tree, _Source, natural_key, split_top_level
@@ -295,9 +295,6 @@ def point_texts(text: str, variables: Sequence[Variable], option: str = "--at") 
     """(component, value text) for every component: `5,-5` positionally, vectors and matrices
     flattened, or by name `x=5,y=-5`, `w=[1,2,3]`, `W=[[1,2],[3,4]]`."""
     bounds.check_count(bounds.INPUT_CHARS, len(text), f"a point of {len(text):,} characters")
-    stripped = text.strip()
-    if stripped.startswith("(") and stripped.endswith(")") and "," in stripped and "=" not in stripped:
-        raise PointError(f"{option} '{quoted(text)}': write the values without brackets, like {stripped[1:-1]}")
     parts = split_top_level(text, option)
     components = [c for v in variables for c in v.components]
     if any("=" in p for p in parts):
@@ -306,7 +303,9 @@ def point_texts(text: str, variables: Sequence[Variable], option: str = "--at") 
         names = ", ".join(components)
         plural = "s" if len(components) != 1 else ""
         expected = f"expected {len(components)} value{plural} ({quoted(names, 60)})"
-        raise PointError(f"{option} '{quoted(text)}': {expected}, got {len(parts)}")
+        hint = suggest.bracketed_point(text)
+        message = f"{option} '{quoted(text)}': {expected}, got {len(parts)}"
+        raise PointError(f"{message}: {hint}" if hint else message)
     return list(zip(components, parts))
 
 

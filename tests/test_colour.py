@@ -82,7 +82,7 @@ def test_a_dense_matrix_has_no_diagonal_highlight_or_legend():
     # x*sum(x) by x: sum(x)*I + x*1^T, every entry nonzero: the diagonal is nothing special
     shown = in_terminal("jacobian", "x*sum(x)", "--vars", "x:40")
     text = visible(shown)
-    assert "structure: dense, 1600 of 1600 entries nonzero" in text
+    assert "structure: dense, 1,600 of 1,600 entries nonzero" in text
     assert "diagonal" not in text.split("structure:")[1].splitlines()[0]
     assert colours(shown) == []
 

@@ -228,7 +228,7 @@ def test_a_picture_without_a_writable_home_leaves_no_folder_behind(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert done.stderr == f"jac: wrote {target}\n"
     assert target.read_bytes().startswith(b"\x89PNG")
     assert list(scratch.iterdir()) == []
 

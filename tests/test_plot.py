@@ -187,7 +187,7 @@ def test_long_descent_is_thinned_framed_and_titled_in_lines_that_fit(tmp_path):
     # matplotlib writes each line of a text on its own: the title is two lines, the second not clipped
     first = next(k for k, t in enumerate(texts) if t.startswith("gradient descent on f ="))
     assert texts[first : first + 2] == [
-        "gradient descent on f = (1 - x)**2 + 100*(-x**2 + y)**2, rate 0.001: 2000 steps,",
+        "gradient descent on f = 100*(y - x**2)**2 + (1 - x)**2, rate 0.001: 2000 steps,",
         "step limit reached",
     ]
     assert all(len(text) <= TITLE_CHARACTERS for text in texts)

@@ -109,6 +109,10 @@ def rewrite(group: Any, arguments: Sequence[str]) -> tuple[list[str], Line | Non
     k = 0
     while k < len(arguments):
         word = arguments[k]
+        if word in ("--install-completion", "--show-completion"):
+            # typer's own eager options: they act and exit before any command is read (a shell's name may
+            # follow, which is no command of jac's)
+            return [*out, *arguments[k:]], None
         if word == "--" or word in group_specs:  # jac's own options: --version, --help ...
             out.append(word)
             k += 1
