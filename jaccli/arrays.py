@@ -36,13 +36,12 @@ def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast
         return value
 
     def vector(value: Value, what: str) -> Array:
-        if not isinstance(value, Array) or len(value.shape) != 1:
-            hint = (
-                suggest.declare_sizes(builder.scalar_names(getattr(node, "args", [])))
-                if not isinstance(value, Array)
-                else None
+        if not isinstance(value, Array):
+            raise refuse(
+                f"{name}() takes {what}", suggest.declare_sizes(builder.scalar_names(getattr(node, "args", [])))
             )
-            raise refuse(f"{name}() takes {what}, got {shape_text(value)}", hint)
+        if len(value.shape) != 1:
+            raise refuse(f"{name}() takes {what}, got {shape_text(value)}")
         return value
 
     if name == "sum":
