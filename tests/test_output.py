@@ -108,7 +108,8 @@ def test_the_descend_header_names_the_vector():
         ),
         (
             ("grad", "sum(w)"),
-            "jac: sum() takes a vector or a matrix at column 1: w is a scalar; declare the size of a vector, e.g. --vars w:3",
+            "jac: sum() takes a vector or a matrix at column 1: w is a scalar; "
+            "declare the size of a vector, e.g. --vars w:3",
         ),
         (
             ("grad", "x^2+y^2", "--at", "(5,-5)"),
