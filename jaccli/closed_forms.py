@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from jaccli.result import Result
 
 
-MAX_BLOCKS = 256  # (input entries or Hessian rows) x variables
+MAX_BLOCKS = 64  # (input entries or Hessian rows) x variables
 
 
 def with_closed_form(result: Result, builder: Builder) -> Result:

@@ -50,51 +50,49 @@ class Differentiator:
             return b
         return ()
 
-    def _depends(self, root: Any) -> bool:
-        depends = self.depends
-        if root in depends:
-            return depends[root]
-        stack = [(root, False)]
-        while stack:
-            current, ready = stack.pop()
-            if current in depends:
-                continue
-            children = self._children(current)
-            if not ready and children:
-                stack.append((current, True))
-                stack.extend((c, False) for c in children if c not in depends)
-                continue
-            kind = self.node(current)[0]
-            depends[current] = current in self.index if kind == SYMBOL else any(depends[c] for c in children)
-        return depends[root]
-
     def _order(self, root: Any) -> list[Any]:
-        """The nodes that depend on a column, each before every node it uses."""
+        """The nodes that depend on a column, each before every node it uses, found in one walk.
+
+        Whether a node depends on a column is remembered across calls: a subexpression shared by the
+        rows of a Jacobian that contains no column is skipped at once by every later row.
+        """
+        depends = self.depends
+        index = self.index
+        children_of = self._children
         order: list[Any] = []
         seen: set[Any] = set()
-        stack = [(root, False)]
+        stack: list[tuple[Any, bool]] = [(root, False)]
         while stack:
             current, ready = stack.pop()
             if ready:
-                order.append(current)
+                if self.node(current)[0] == SYMBOL:
+                    found = current in index
+                else:
+                    found = any(depends[c] for c in children_of(current))
+                depends[current] = found
+                if found:
+                    order.append(current)
                 continue
             if current in seen:
                 continue
             seen.add(current)
+            if depends.get(current) is False:
+                continue
             stack.append((current, True))
-            stack.extend((c, False) for c in self._children(current) if self.depends[c] and c not in seen)
+            stack.extend((c, False) for c in children_of(current) if c not in seen and depends.get(c) is not False)
         order.reverse()
         return order
 
     def gradient(self, f: Any) -> dict[int, Any]:
         """The nonzero partial derivatives of f, by column index."""
         engine = self.engine
-        if not self._depends(f):
+        order = self._order(f)
+        if not order:
             return {}
         pending: dict[Any, list[Any]] = {f: [engine.one]}
         result: dict[int, Any] = {}
         depends = self.depends
-        for current in self._order(f):
+        for current in order:
             terms = pending.pop(current, None)
             if not terms:
                 continue
@@ -114,11 +112,12 @@ class Differentiator:
         from the bottom up keeps repeated derivatives (diff --order k) as sums of products, as compact as
         the engines' own differentiation, where adjoints would nest sums inside products at every order."""
         engine = self.engine
-        if not self._depends(f):
+        order = self._order(f)
+        if not order:
             return engine.zero
         target = next(symbol for symbol, index in self.index.items() if index == column)
         done: dict[Any, Any] = {}
-        for current in reversed(self._order(f)):  # every node after the nodes it uses
+        for current in reversed(order):  # every node after the nodes it uses
             kind, a, b = self.node(current)
             if kind == SYMBOL:
                 done[current] = engine.one if current == target else engine.zero

@@ -56,7 +56,7 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
     context = context or Context()
     engine = context.engine
     builder = Builder(engine, namespace(engine, problem.variables, components=True), context.functions)
-    functions, row_groups, function_shape = _functions(builder, problem)
+    functions, row_groups, function_shape, largest_digits = _functions(builder, problem)
     kind = problem.kind
     if kind in (Kind.GRADIENT, Kind.HESSIAN) and (len(functions) != 1 or row_groups[0].vector):
         command = "grad" if kind is Kind.GRADIENT else "hessian"
@@ -82,10 +82,14 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
         entries = [differentiator.gradient(f) for f in functions]
     nonzeros = sum(len(row) for row in entries)
     bounds.check_count(bounds.NONZERO_ENTRIES, nonzeros, f"a result with {nonzeros:,} nonzero entries")
-    seen: set[Any] = set()
-    for row in entries:
-        for column, entry in row.items():
-            context.sizes.check_numbers(entry, f"the derivative by {columns[column]}", seen)
+    # Differentiating k times multiplies at most k + 1 of f's numbers together: when even that stays far
+    # below the limit, the entries need no walk of their own.
+    order = problem.order if kind is Kind.DERIVATIVE else 2 if kind is Kind.HESSIAN else 1
+    if (order + 1) * (largest_digits + 2) > bounds.NUMBER_DIGITS.value:
+        seen: set[Any] = set()
+        for row in entries:
+            for column, entry in row.items():
+                context.sizes.check_numbers(entry, f"the derivative by {columns[column]}", seen)
     result = Result(
         kind=kind,
         problem=problem,
@@ -108,7 +112,9 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
     return with_closed_form(result, builder)
 
 
-def _functions(builder: Builder, problem: Problem) -> tuple[list[Any], tuple[Group, ...], tuple[int, int] | None]:
+def _functions(
+    builder: Builder, problem: Problem
+) -> tuple[list[Any], tuple[Group, ...], tuple[int, int] | None, float]:
     functions: list[Any] = []
     groups: list[Group] = []
     shapes: list[tuple[int, ...]] = []
@@ -127,11 +133,12 @@ def _functions(builder: Builder, problem: Problem) -> tuple[list[Any], tuple[Gro
         bounds.check_count(bounds.FUNCTIONS, len(functions), f"{len(functions):,} functions")
     seen: set[Any] = set()
     sizes = Sizes(builder.engine)
+    largest = 0.0
     for f in functions:
         # an engine distributes a number over a sum, 10**999*(10**999*x + 1): the digits add up
-        sizes.check_numbers(f, "the function", seen)
+        largest = max(largest, sizes.check_numbers(f, "the function", seen))
     function_shape = shapes[0] if len(shapes) == 1 and len(shapes[0]) == 2 else None
-    return functions, tuple(groups), function_shape
+    return functions, tuple(groups), function_shape, largest
 
 
 def _check_size(rows: int, columns: int, sparse: bool) -> None:
@@ -228,37 +235,35 @@ class Substitution:
 
     def __call__(self, expr: Any) -> Any:
         cache = self.cache
-        if expr in cache:
-            return cache[expr]
-        engine, sizes = self.engine, self.context.sizes
+        found = cache.get(expr)
+        if found is not None:
+            return found
+        engine, sizes, node = self.engine, self.context.sizes, self.engine.node
         stack: list[tuple[Any, Any]] = [(expr, None)]
+        # every variable has a value, so every part built here is a constant: its size is checked
         while stack:
             current, parts = stack.pop()
             if current in cache:
                 continue
             if parts is None:
-                parts = engine.node(current)
-                children = _children(parts)
-                missing = [c for c in children if c not in cache]
+                parts = node(current)
+                missing = [c for c in _children(parts) if c not in cache]
                 if missing:
                     stack.append((current, parts))
                     stack.extend((c, None) for c in missing)
                     continue
             kind, a, b = parts
-            if kind in (ADD, MUL):
+            if kind == ADD or kind == MUL:
                 args = [cache[t] for t in a]
-                constants = [x for x in args if engine.is_constant(x)]
-                if len(constants) > 1:
-                    sizes.check_build(kind, None, constants, f"a {'sum' if kind == ADD else 'product'} at the point")
+                sizes.check_build(kind, None, args, f"a {'sum' if kind == ADD else 'product'} at the point")
                 value = engine.add(args) if kind == ADD else engine.mul(args)
             elif kind == POW:
                 base, exponent = cache[a], cache[b]
-                if engine.is_constant(exponent) and engine.is_constant(base):
-                    sizes.check_build(POW, None, (base, exponent), "a power at the point")
+                sizes.check_build(POW, None, (base, exponent), "a power at the point")
                 value = engine.pow(base, exponent)
             elif kind == CALL:
                 args = [cache[x] for x in b]
-                if a in EXPONENTIAL and engine.is_constant(args[0]):
+                if a in EXPONENTIAL:
                     sizes.check_build(CALL, a, args, f"{a}() at the point")
                 value = self.context.functions.primitive(a, args)
             else:
@@ -286,15 +291,18 @@ def evaluate(result: Result, points: Sequence[Sequence[tuple[str, Any]]], contex
 def _evaluation(result: Result, point: Sequence[tuple[str, Any]], context: Context) -> Evaluation:
     engine = context.engine
     values = dict(point)
-    numbers = {name: context.evaluator.value(v) for name, v in values.items()}
-    at_point = Evaluator(engine, numbers)
-    # outside the real domain of f_i, every entry of row i is undefined (log(x) at -1, acosh(x) at -8)
-    if result.kind is Kind.HESSIAN:
-        undefined = at_point.value(result.functions[0]) is None
-        undefined_rows = frozenset(range(len(result.rows))) if undefined else frozenset()
-    else:
-        undefined_rows = frozenset(i for i, f in enumerate(result.functions) if at_point.value(f) is None)
     substitute = Substitution(context, values)
+    evaluator = context.evaluator
+
+    def undefined(f: Any) -> bool:
+        return evaluator.value(substitute(f)) is None
+
+    # outside the real domain of f_i, every entry of row i is undefined (log(x) at -1, acosh(x) at -8);
+    # f is put in exactly, as its entries are, so that both share their parts (a layer's pre-activations)
+    if result.kind is Kind.HESSIAN:
+        undefined_rows = frozenset(range(len(result.rows))) if undefined(result.functions[0]) else frozenset()
+    else:
+        undefined_rows = frozenset(i for i, f in enumerate(result.functions) if undefined(f))
     exact_rows: list[dict[int, Any]] = []
     number_rows: list[dict[int, Any]] = []
     for i, row in enumerate(result.entries):
@@ -303,7 +311,7 @@ def _evaluation(result: Result, point: Sequence[tuple[str, Any]], context: Conte
         if i not in undefined_rows:
             for j, entry in row.items():
                 value = substitute(entry)
-                number = context.evaluator.value(value)
+                number = evaluator.value(value)
                 exact[j] = None if number is None else value
                 numbers_row[j] = number
         exact_rows.append(exact)

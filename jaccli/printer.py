@@ -10,17 +10,25 @@ written exp(u) and u**(1/2) sqrt(u).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, SYMBOL, Engine
 from jaccli.syntax import natural_key
 
 _ADD, _MUL, _POW, _ATOM = 1, 2, 3, 4
+_NUMBER_FACTOR, _INVERSE_FACTOR, _PLAIN_FACTOR = range(3)
 
 
-def _order(text: str) -> tuple[tuple[int, object], ...]:
+def _order(text: str) -> str:
     """Natural order by the first characters: a term may be a whole pre-activation long."""
-    return natural_key(text[:40])
+    return _prefix_order(text[:40])
+
+
+@lru_cache(maxsize=1 << 16)
+def _prefix_order(prefix: str) -> str:
+    # a factor shared by a whole row of entries (the pre-activation) is ordered once
+    return natural_key(prefix)
 
 
 class Printer:
@@ -29,6 +37,9 @@ class Printer:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.cache: dict[Any, tuple[str, int, int]] = {}  # expr -> (text, precedence, degree)
+        # how an expression sits in a product or a sum, remembered: a row of entries shares its factors
+        self.factors: dict[Any, tuple[Any, ...]] = {}
+        self.terms: dict[Any, tuple[bool, int, str, str]] = {}
 
     def text(self, expr: Any) -> str:
         return self._print(expr)[0]
@@ -66,11 +77,7 @@ class Printer:
         return str(a), _ATOM, 0  # an undefined value (never printed as an answer)
 
     def _add(self, terms: Any) -> str:
-        printed = []
-        for term in terms:
-            text, _, degree = self._print(term)
-            number = self.engine.node(term)[0] == NUMBER
-            printed.append((number, -degree, _order(_without_coefficient(text)), text))
+        printed = [self._term(term) for term in terms]
         printed.sort(key=lambda t: t[:3])
         texts = [t[3] for t in printed]
         if texts[0].startswith("-"):
@@ -82,34 +89,38 @@ class Printer:
             pieces.append(f" - {text[1:]}" if text.startswith("-") else f" + {text}")
         return "".join(pieces)
 
+    def _term(self, term: Any) -> tuple[bool, int, str, str]:
+        """(is a number, -degree, order key, text): how a term is ordered in a sum."""
+        found = self.terms.get(term)
+        if found is None:
+            text, _, degree = self._print(term)
+            number = self.engine.node(term)[0] == NUMBER
+            found = (number, -degree, _order(_without_coefficient(text)), text)
+            self.terms[term] = found
+        return found
+
     def _mul(self, factors: Any) -> tuple[str, int, int]:
-        node = self.engine.node
         sign = ""
         coefficient: list[str] = []
-        numerator: list[tuple[int, tuple[tuple[int, object], ...], str]] = []
+        numerator: list[tuple[int, str, str]] = []
         denominator: list[tuple[str, int]] = []
         degree = 0
         for factor in factors:
-            kind, a, b = node(factor)
-            if kind == NUMBER:
-                top = a
-                if top < 0:
-                    sign, top = "-", -top
+            record = self._factor(factor)
+            if record[0] == _NUMBER_FACTOR:
+                _, top, negative, bottom = record
+                if negative:
+                    sign = "-"
                 if top != 1:
                     coefficient.append(str(top))
-                if b != 1:
-                    denominator.append((str(b), _ATOM))
-                continue
-            if kind == POW and node(b)[0] == NUMBER and node(b)[1] < 0:
-                inverse, inverse_precedence, _ = self._print(self.engine.pow(a, self.engine.negate(b)))
-                denominator.append((inverse, inverse_precedence))
-                continue
-            text, precedence, factor_degree = self._print(factor)
-            degree += factor_degree
-            group = 0 if kind in (SYMBOL, CONSTANT) or (kind == POW and node(a)[0] == SYMBOL) else 1
-            if precedence <= _MUL:
-                group, text = 2, f"({text})"
-            numerator.append((group, _order(text), text))
+                if bottom != 1:
+                    denominator.append((str(bottom), _ATOM))
+            elif record[0] == _INVERSE_FACTOR:
+                denominator.append((record[1], record[2]))
+            else:
+                _, group, key, text, factor_degree = record
+                degree += factor_degree
+                numerator.append((group, key, text))
         numerator.sort(key=lambda t: t[:2])
         parts = coefficient + [t[2] for t in numerator]
         text = "*".join(parts) if parts else "1"
@@ -120,6 +131,28 @@ class Printer:
             else:
                 text += "/(" + "*".join(t if p > _MUL else f"({t})" for t, p in denominator) + ")"
         return sign + text, _ADD if sign else _MUL, degree
+
+    def _factor(self, factor: Any) -> tuple[Any, ...]:
+        """How a factor is written in a product: a number (its size, sign and denominator), a power
+        with a negative exponent (written below the /), or a factor above it (group, order, text)."""
+        found = self.factors.get(factor)
+        if found is not None:
+            return found
+        node = self.engine.node
+        kind, a, b = node(factor)
+        if kind == NUMBER:
+            record: tuple[Any, ...] = (_NUMBER_FACTOR, abs(a), a < 0, b)
+        elif kind == POW and node(b)[0] == NUMBER and node(b)[1] < 0:
+            inverse, precedence, _ = self._print(self.engine.pow(a, self.engine.negate(b)))
+            record = (_INVERSE_FACTOR, inverse, precedence)
+        else:
+            text, precedence, factor_degree = self._print(factor)
+            group = 0 if kind in (SYMBOL, CONSTANT) or (kind == POW and node(a)[0] == SYMBOL) else 1
+            if precedence <= _MUL:
+                group, text = 2, f"({text})"
+            record = (_PLAIN_FACTOR, group, _order(text), text, factor_degree)
+        self.factors[factor] = record
+        return record
 
     def _pow(self, base: Any, exponent: Any) -> tuple[str, int, int]:
         node = self.engine.node

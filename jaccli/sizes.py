@@ -115,13 +115,15 @@ class Sizes:
             digits = f"{math.ceil(estimate):,}" if estimate < 1e15 else f"{estimate:.3g}"
             raise refuse(NUMBER_DIGITS, f"{shown} could have about {digits} digits")
 
-    def check_numbers(self, expr: Any, what: str, seen: set[Any] | None = None) -> None:
-        """Refuse a computed expression (a derivative) holding a number with too many digits.
+    def check_numbers(self, expr: Any, what: str, seen: set[Any] | None = None) -> float:
+        """Refuse a computed expression (a derivative) holding a number with too many digits; the
+        digits of its largest number otherwise (of the numbers not seen before).
 
         Differentiating x**(10**999) five times multiplies five 1,000-digit numbers: that growth is
         linear and cheap, but the result could not be shown. `seen` shares the walk between entries.
         """
         seen = set() if seen is None else seen
+        largest = 0.0
         stack = [expr]
         node = self.engine.node
         while stack:
@@ -134,12 +136,14 @@ class Sizes:
                 digits = max(_integer_digits(a), _integer_digits(b))
                 if digits > NUMBER_DIGITS.value:
                     raise refuse(NUMBER_DIGITS, f"{what} holds a number of about {math.ceil(digits):,} digits")
+                largest = max(largest, digits)
             elif kind in (ADD, MUL):
                 stack.extend(a)
             elif kind == POW:
                 stack.extend((a, b))
             elif kind == CALL:
                 stack.extend(b)
+        return largest
 
 
 def brief(text: str) -> str:

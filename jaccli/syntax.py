@@ -79,9 +79,18 @@ class Token:
     column: int  # 1-based
 
 
-def natural_key(name: str) -> tuple[tuple[int, object], ...]:
-    """Sort key putting x2 before x10."""
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"([0-9]+)", name) if p)
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _counted(match: re.Match[str]) -> str:
+    digits = match.group()
+    return chr(len(digits)) + digits
+
+
+def natural_key(name: str) -> str:
+    """Sort key putting x2 before x10: each run of digits is preceded by its length (a character below
+    every printable one), so that numbers compare by size and a number sorts before a letter."""
+    return _DIGIT_RUN.sub(_counted, name)
 
 
 def _describe(char: str) -> tuple[str, str | None]:

@@ -177,7 +177,7 @@ def test_a_wrong_rule_is_caught_by_the_check_and_gives_no_closed_form(monkeypatc
     )
 
 
-def test_a_result_of_more_than_256_blocks_has_no_closed_form() -> None:
+def test_a_result_of_more_than_64_blocks_has_no_closed_form() -> None:
     def layer(n: int) -> Result:
         texts = ", ".join(f"tanh(dot(W{i}, x) + b{i})" for i in range(1, n + 1))
         names = [f"W{i}:3" for i in range(1, n + 1)] + ["x:3"] + [f"b{i}" for i in range(1, n + 1)]
