@@ -29,7 +29,6 @@ from jaccli.errors import (
     quoted,
 )
 from jaccli.functions import Functions
-from jaccli.numeric import Evaluator
 from jaccli.printer import Printer
 from jaccli.problem import Kind, Problem, point_texts
 from jaccli.result import Case, Evaluation, Result
@@ -253,7 +252,7 @@ class Substitution:
                     stack.extend((c, None) for c in missing)
                     continue
             kind, a, b = parts
-            if kind == ADD or kind == MUL:
+            if kind in (ADD, MUL):
                 args = [cache[t] for t in a]
                 sizes.check_build(kind, None, args, f"a {'sum' if kind == ADD else 'product'} at the point")
                 value = engine.add(args) if kind == ADD else engine.mul(args)
