@@ -15,7 +15,11 @@ change in the machine's load hits both sides alike; the table shows medians.
       at every size they must agree to 1e-9 with the hand-derived diag(1 - tanh(W x + b)^2) W
   (d) 100,000 and 1,000,000 points of a 2x2 Jacobian with `--points` against a hand-written NumPy
       script (benchmarks/handwritten_points.py); the outputs must be identical; and 20,000 points of
-      the n = 10 layer (the SymEngine path) against benchmarks/handwritten_layer_points.py
+      the n = 10 layer against benchmarks/handwritten_layer_points.py
+  (e) deep-learning sizes, each whole process at a point with --json against `import sympy`: vectors
+      of 300 to 5,000 components, a Hessian of 200 variables, a 100-neuron layer in vector variables
+      (also against the same layer in scalar names), a 100x100 layer and least-squares loss in
+      matrix variables; every output's values are checked against a NumPy formula derived by hand
 """
 
 from __future__ import annotations
@@ -108,8 +112,8 @@ def startup(rows: list[Row], runs: int) -> None:
             sympy_time,
             "import sympy",
             f"{ratio:.2f}x",
-            "<= 1.3x (stretch 1.0x)",
-            "met" if ratio <= 1.3 else "missed",
+            "<= 1.0x (stretch 0.6x)",
+            "met (stretch too)" if ratio <= 0.6 else "met" if ratio <= 1.0 else "missed",
         )
     )
     help_ = Command([JAC, "--help"])
@@ -284,6 +288,220 @@ def layer_points(rows: list[Row], n: int, count: int, runs: int, work: Path) -> 
     )
 
 
+def _values(count: int, seed: int) -> list[float]:
+    draw = random.Random(seed)
+    return [draw.randint(-999, 999) / 1000 for _ in range(count)]
+
+
+def _listed(values: list[float]) -> str:
+    return "[" + ",".join(repr(float(v)) for v in values) + "]"
+
+
+Case = tuple[str, list[str], float, object, "str | None"]
+
+
+def deep_learning_cases() -> list[Case]:
+    """(name, jac's arguments, target ratio to import sympy, check of the JSON against NumPy, standard
+    input: an EXPR longer than the 128 kB a single argument may have is read from standard input)."""
+    import numpy as np
+
+    cases: list[Case] = []
+    w, x, b = (np.array(_values(300, seed)) for seed in (1, 2, 3))
+    point = f"w={_listed(list(w))},x={_listed(list(x))},b={_listed(list(b))}"
+
+    def tanh_layer(data: dict) -> float:  # d tanh(w*x + b)/dw = diag(x (1 - tanh(w*x + b)^2))
+        got = np.diag(np.array(data["value"], dtype=float))
+        return float(np.max(np.abs(got - x * (1 - np.tanh(w * x + b) ** 2))))
+
+    cases.append(
+        (
+            "jacobian tanh(w*x + b), 300-vectors, --wrt w",
+            ["jacobian", "tanh(w*x + b)", "--vars", "w:300,x:300,b:300", "--wrt", "w", "--at", point],
+            2,
+            tanh_layer,
+            None,
+        )
+    )
+    w1, x1 = np.array(_values(1000, 4)), np.array(_values(1000, 5))
+    bias = 0.25
+
+    def neuron(data: dict) -> float:  # d relu(w.x + b)/dw = heaviside(w.x + b) x
+        step = 1.0 if w1 @ x1 + bias > 0 else 0.0
+        return float(np.max(np.abs(np.array(data["gradient"], dtype=float) - step * x1)))
+
+    cases.append(
+        (
+            "grad max(0, dot(w, x) + b), 1,000-vectors, --wrt w",
+            [
+                "grad",
+                "max(0, dot(w, x) + b)",
+                "--vars",
+                "w:1000,x:1000,b",
+                "--wrt",
+                "w",
+                "--at",
+                f"w={_listed(list(w1))},x={_listed(list(x1))},b={bias}",
+            ],
+            2,
+            neuron,
+            None,
+        )
+    )
+    w2 = np.array(_values(200, 6))
+
+    def hessian(data: dict) -> float:  # H of sum(w)^2 + sum(w^2) = 2*1*1^T + 2*I
+        return float(np.max(np.abs(np.array(data["value"], dtype=float) - (2 + 2 * np.eye(200)))))
+
+    cases.append(
+        (
+            "hessian sum(w)**2 + sum(w**2), w:200",
+            ["hessian", "sum(w)**2 + sum(w**2)", "--vars", "w:200", "--at", _listed(list(w2))[1:-1]],
+            2,
+            hessian,
+            None,
+        )
+    )
+    n = 100
+    weights = np.array(_values(n * n, 7)).reshape(n, n)
+    b3, x3 = np.array(_values(n, 8)), np.array(_values(n, 9))
+    expected_layer = np.diag(1 - np.tanh(weights @ x3 + b3) ** 2) @ weights
+
+    def layer(data: dict) -> float:
+        return float(np.max(np.abs(np.array(data["value"], dtype=float) - expected_layer)))
+
+    vector_text = ", ".join(f"tanh(dot(W{i}, x) + b{i})" for i in range(1, n + 1))
+    vector_vars = ",".join([*(f"W{i}:{n}" for i in range(1, n + 1)), *(f"b{i}" for i in range(1, n + 1)), f"x:{n}"])
+    flat = ",".join(repr(float(v)) for v in [*weights.ravel(), *b3, *x3])
+    cases.append(
+        (
+            "jacobian of a 100-neuron layer in vector variables, --wrt x",
+            ["jacobian", vector_text, "--vars", vector_vars, "--wrt", "x", "--at", flat],
+            2,
+            layer,
+            None,
+        )
+    )
+    scalar_text = ", ".join(
+        "tanh(" + " + ".join(f"W{i}_{j}*x_{j}" for j in range(1, n + 1)) + f" + b{i})" for i in range(1, n + 1)
+    )
+    scalar_vars = ",".join(
+        [
+            *(f"W{i}_{j}" for i in range(1, n + 1) for j in range(1, n + 1)),
+            *(f"b{i}" for i in range(1, n + 1)),
+            *(f"x_{j}" for j in range(1, n + 1)),
+        ]
+    )
+    scalar_wrt = ",".join(f"x_{j}" for j in range(1, n + 1))
+    cases.append(
+        (
+            "the same layer in scalar names",
+            ["jacobian", "-", "--vars", scalar_vars, "--wrt", scalar_wrt, "--at", flat],
+            0,
+            layer,
+            scalar_text,
+        )
+    )
+    w5, x5 = np.array(_values(5000, 10)), np.array(_values(5000, 11))
+
+    def sparse(data: dict) -> float:  # d(w*x)/dw = diag(x): 5,000 entries (i, i, x_i)
+        entries = data["entries"]
+        assert len(entries) == 5000 and all(i == j for i, j, _, _ in entries), "not the 5,000 diagonal entries"
+        return float(np.max(np.abs(np.array([v for _, _, _, v in entries], dtype=float) - x5)))
+
+    cases.append(
+        (
+            "jacobian w*x, 5,000-vectors, --wrt w --sparse",
+            [
+                "jacobian",
+                "w*x",
+                "--vars",
+                "w:5000,x:5000",
+                "--wrt",
+                "w",
+                "--sparse",
+                "--at",
+                f"w={_listed(list(w5))},x={_listed(list(x5))}",
+            ],
+            2,
+            sparse,
+            None,
+        )
+    )
+    rows = "[" + ",".join(_listed(list(row)) for row in weights) + "]"
+    matrix_point = f"W={rows},x={_listed(list(x3))},b={_listed(list(b3))}"
+    cases.append(
+        (
+            "jacobian tanh(W@x + b), W:100x100, --wrt x",
+            ["jacobian", "tanh(W@x + b)", "--vars", "W:100x100,x:100,b:100", "--wrt", "x", "--at", matrix_point],
+            2,
+            layer,
+            None,
+        )
+    )
+    y = b3
+
+    def loss(data: dict) -> float:  # d sum((Wx - y)^2)/dW = 2 (Wx - y) x^T, shaped like W
+        got = np.array(data["gradient_matrix"]["value"], dtype=float)
+        return float(np.max(np.abs(got - 2 * np.outer(weights @ x3 - y, x3))))
+
+    loss_point = f"W={rows},x={_listed(list(x3))},y={_listed(list(y))}"
+    cases.append(
+        (
+            "grad sum((W@x - y)**2), W:100x100, --wrt W",
+            ["grad", "sum((W@x - y)**2)", "--vars", "W:100x100,x:100,y:100", "--wrt", "W", "--at", loss_point],
+            2,
+            loss,
+            None,
+        )
+    )
+    return cases
+
+
+def deep_learning(rows: list[Row], runs: int, work: Path) -> None:
+    assert JAC is not None
+    baseline = Command([PYTHON, "-c", "import sympy"])
+    times: dict[str, float] = {}
+    for name, args, target, check, stdin in deep_learning_cases():
+        out = work / "deep.json"
+        source = None
+        if stdin is not None:
+            source = work / "deep.txt"
+            source.write_text(stdin)
+        command = Command([JAC, *args, "--json"], stdout=out, stdin=source)
+        jac_time, sympy_time = side_by_side(command, baseline, runs)
+        data = json.loads(out.read_text())
+        worst = check(data)  # type: ignore[operator]
+        if worst > 1e-9:
+            sys.exit(f"{name}: jac's values differ from the NumPy formula by {worst:g}")
+        times[name] = jac_time
+        ratio = jac_time / sympy_time
+        if target:
+            rows.append(
+                Row(
+                    f"(e) {name}",
+                    jac_time,
+                    sympy_time,
+                    "import sympy",
+                    f"{ratio:.2f}x, values agree to 1e-9",
+                    f"<= {target}x",
+                    "met" if ratio <= target else "missed",
+                )
+            )
+        else:
+            vector = times["jacobian of a 100-neuron layer in vector variables, --wrt x"]
+            rows.append(
+                Row(
+                    f"(e) {name}",
+                    jac_time,
+                    vector,
+                    "vector variables",
+                    f"vector/scalar {vector / jac_time:.2f}x",
+                    "vector <= 1x",
+                    "met" if vector <= jac_time * 1.05 else "missed",
+                )
+            )
+
+
 def machine() -> list[str]:
     cpu = platform.processor() or "unknown CPU"
     try:
@@ -351,6 +569,7 @@ def main() -> None:
         points(rows, [100_000] if args.quick else [100_000, 1_000_000], 3 if args.quick else 5, work)
         if rows[-1].verdict != "not measured":
             layer_points(rows, 10, 2_000 if args.quick else 20_000, 3 if args.quick else 5, work)
+        deep_learning(rows, 3 if args.quick else 7, work)
     print()
     print_table(rows, args.markdown)
 
