@@ -43,6 +43,7 @@ def test_the_corpus_is_large_and_covers_every_category():
     assert {"code execution", "denial of service", "malformed", "unicode", "odd numbers", "special names"} <= categories
     assert {"arity", "variables and points", "check and points"} <= categories
     assert {"time bound", "memory", "bounded reading", "messages", "output streams", "markup"} <= categories
+    assert "silent wrong values" in categories
 
 
 @pytest.mark.e2e
