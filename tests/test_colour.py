@@ -140,3 +140,23 @@ def test_no_color_in_the_environment_reaches_the_table_renderer(monkeypatch):
     out = Terminal()
     write_table(result, out)
     assert re.search(r"\x1b\[[0-9;]*36", out.getvalue()), "cyan on a terminal by default"
+
+
+# --- never a hidden digit: a table too narrow for its entries falls back to the plain layout ------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("columns", [10, 0])
+def test_a_terminal_too_narrow_for_the_table_gets_the_plain_layout_and_is_told_so(columns):
+    shown = visible(in_terminal("grad", "x**2+y**2", "--at", "5,-5", columns=columns, COLUMNS=str(columns)))
+    assert f"the terminal is {columns} columns wide, too narrow for the table's entries" in shown
+    assert "  f  2*x  2*y" in shown and "  f  10  -10" in shown  # every entry, in the plain layout
+
+
+@pytest.mark.e2e
+def test_a_long_value_wraps_in_the_table_with_every_character_kept():
+    function = "exp(3)*log(10)*sin(x)*cos(x)*35*tan(x)**3*exp(x)*atan(x)"
+    exact = jaccli.derivative(function, at="1").exact[0][0]
+    shown = visible(in_terminal("diff", function, "--at", "1", columns=80))
+    cells = "".join(line.strip("│ ").strip() for line in shown.split("df/dx at x = 1")[1].splitlines() if "│" in line)
+    assert "".join(exact.split()) in "".join(cells.split())

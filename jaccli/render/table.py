@@ -75,9 +75,33 @@ def _prose(console: Console, text: str, style: str = "") -> None:
     print_wrapped(console, text, style=style, hang="    ")
 
 
+def fits(console: Console, table: Table) -> bool:
+    """Whether the terminal is wide enough for every cell's longest word: a narrower table would cut
+    or blank the digits of an entry."""
+    from rich.measure import Measurement
+
+    unbounded = console.options.update_width(1 << 20)  # measured without the terminal's width clamping it
+    return console.width > 0 and Measurement.get(console, unbounded, table).minimum <= console.width
+
+
 def write_table(result: Result, out: TextIO, *, color: bool = True, explain: bool = False) -> None:
     console = make_console(out, color=color)
     show = shown(console)
+    tables = [_matrix_table(result, result.entry, colours=show.colours)]
+    tables += [_matrix_table(result, e.exact_at, colours=show.colours, at_point=True) for e in result.evaluations]
+    if not all(fits(console, table) for table in tables):
+        # never hide digits of an answer: the plain layout has no width of its own
+        import sys
+
+        from jaccli.render.plain import write_plain
+
+        print(
+            f"jac: the terminal is {max(console.width, 0)} columns wide, too narrow for the table's entries: "
+            "written in the plain layout",
+            file=sys.stderr,
+        )
+        write_plain(result, out, explain=explain)
+        return
     name = facts.matrix_name(result)
     view = facts.view(result)
     _prose(console, facts.case_line(result), "bold")
@@ -90,14 +114,14 @@ def write_table(result: Result, out: TextIO, *, color: bool = True, explain: boo
     console.print(Text(name, style="bold"))
     if view.summarised:
         _prose(console, facts.summary_note(result, view), "dim")
-    console.print(_matrix_table(result, result.entry, colours=show.colours))
+    console.print(tables[0])
     marks = legend(result, show)
     structure = f"structure: {result.structure.summary}"
     console.print(Text(structure, style="bold"), *([Text(marks, style="dim")] if marks else []))
-    for evaluation in result.evaluations:
+    for evaluation, table in zip(result.evaluations, tables[1:]):
         console.print()
         _prose(console, f"{name} at {facts.point_text(result, evaluation)}", "bold")
-        console.print(_matrix_table(result, evaluation.exact_at, colours=show.colours, at_point=True))
+        console.print(table)
         lines: list[str] = []
         if result.kind is Kind.GRADIENT:
             lines += facts.gradient_lines(result, evaluation)
