@@ -17,96 +17,136 @@ from jaccli.engine.base import ADD, MUL
 from jaccli.errors import ShapeError
 
 if TYPE_CHECKING:
-    from jaccli.build import Builder, Value
+    from jaccli.build import Array, Builder, Value
 
 
 def array_function(builder: Builder, name: str, args: Sequence[Value], node: ast.AST) -> Value:
-    from jaccli.build import Array, shape_text
+    """name(*args) for one of the functions of whole arrays."""
+    return getattr(_ArrayFunctions(builder, name, node), name)(*args)
 
-    engine = builder.engine
 
-    def refuse(message: str, hint: str | None = None) -> ShapeError:
-        error = builder.fail(message, node, ShapeError, hint)
+class _ArrayFunctions:
+    """The functions of whole arrays, for one call: its name and place are in every message."""
+
+    def __init__(self, builder: Builder, name: str, node: ast.AST) -> None:
+        self.builder = builder
+        self.engine = builder.engine
+        self.name = name
+        self.node = node
+
+    def refuse(self, message: str, hint: str | None = None) -> ShapeError:
+        error = self.builder.fail(message, self.node, ShapeError, hint)
         assert isinstance(error, ShapeError)
         return error
 
-    def square(value: Value) -> Array:
-        if not isinstance(value, Array) or len(value.shape) != 2 or value.shape[0] != value.shape[1]:
-            raise refuse(f"{name}() takes a square matrix, got {shape_text(value)}")
-        return value
+    def _declare_hint(self) -> str | None:
+        return suggest.declare_sizes(self.builder.scalar_names(getattr(self.node, "args", [])))
 
-    def vector(value: Value, what: str) -> Array:
+    def _vector(self, value: Value, what: str) -> Array:
+        from jaccli.build import Array, shape_text
+
         if not isinstance(value, Array):
-            raise refuse(
-                f"{name}() takes {what}", suggest.declare_sizes(builder.scalar_names(getattr(node, "args", [])))
-            )
+            raise self.refuse(f"{self.name}() takes {what}", self._declare_hint())
         if len(value.shape) != 1:
-            raise refuse(f"{name}() takes {what}, got {shape_text(value)}")
+            raise self.refuse(f"{self.name}() takes {what}, got {shape_text(value)}")
         return value
 
-    if name == "sum":
-        (value,) = args
+    def _square(self, value: Value) -> Array:
+        from jaccli.build import Array, shape_text
+
+        if not isinstance(value, Array) or len(value.shape) != 2 or value.shape[0] != value.shape[1]:
+            raise self.refuse(f"{self.name}() takes a square matrix, got {shape_text(value)}")
+        return value
+
+    def sum(self, value: Value) -> Value:
+        from jaccli.build import Array
+
         if not isinstance(value, Array):
-            raise refuse(
-                "sum() takes a vector or a matrix",
-                suggest.declare_sizes(builder.scalar_names(getattr(node, "args", []))),
+            raise self.refuse("sum() takes a vector or a matrix", self._declare_hint())
+        return self.builder.combine(ADD, list(value.items))
+
+    def dot(self, left: Value, right: Value) -> Value:
+        from jaccli.build import shape_text
+
+        a, b = self._vector(left, "two vectors"), self._vector(right, "two vectors")
+        if a.shape != b.shape:
+            raise self.refuse(f"dot() takes two vectors of one length, got {shape_text(a)} and {shape_text(b)}")
+        return self.builder._dot(a.items, b.items)
+
+    def outer(self, left: Value, right: Value) -> Value:
+        from jaccli.build import Array
+
+        a, b = self._vector(left, "two vectors"), self._vector(right, "two vectors")
+        items = tuple(self.builder.combine(MUL, [u, v]) for u in a.items for v in b.items)
+        return Array((a.shape[0], b.shape[0]), items, a.sources | b.sources)
+
+    def norm(self, value: Value) -> Value:
+        from jaccli.build import Array, shape_text
+
+        if not isinstance(value, Array):
+            raise self.refuse(
+                f"norm() takes a vector or a matrix, got {shape_text(value)} (abs() is the size of a scalar)"
             )
-        return builder.combine(ADD, list(value.items))
-    if name == "dot":
-        left, right = (vector(a, "two vectors") for a in args)
-        if left.shape != right.shape:
-            raise refuse(f"dot() takes two vectors of one length, got {shape_text(left)} and {shape_text(right)}")
-        return builder._dot(left.items, right.items)
-    if name == "outer":
-        left, right = (vector(a, "two vectors") for a in args)
-        items = tuple(builder.combine(MUL, [a, b]) for a in left.items for b in right.items)
-        return Array((left.shape[0], right.shape[0]), items, left.sources | right.sources)
-    if name == "norm":
-        (value,) = args
-        if not isinstance(value, Array):
-            raise refuse(f"norm() takes a vector or a matrix, got {shape_text(value)} (abs() is the size of a scalar)")
-        squares = [builder.power(item, engine.number(2), node) for item in value.items]
-        return builder.power(builder.combine(ADD, squares), engine.number(1, 2), node)
-    (value,) = args
-    if name == "transpose":
+        builder, number = self.builder, self.engine.number
+        squares = [builder.power(item, number(2), self.node) for item in value.items]
+        return builder.power(builder.combine(ADD, squares), number(1, 2), self.node)
+
+    def transpose(self, value: Value) -> Value:
+        from jaccli.build import Array
+
         if not isinstance(value, Array) or len(value.shape) == 1:
             return value
         m, n = value.shape
         return Array((n, m), tuple(value.items[i * n + j] for j in range(n) for i in range(m)), value.sources)
-    if name == "diag":
+
+    def diag(self, value: Value) -> Value:
+        from jaccli.build import Array, shape_text
+
         if not isinstance(value, Array):
-            raise refuse(f"diag() takes a vector or a matrix, got {shape_text(value)}")
+            raise self.refuse(f"diag() takes a vector or a matrix, got {shape_text(value)}")
         if len(value.shape) == 1:
             n = value.shape[0]
             bounds.check_count(bounds.MATRIX_SIZE, n * n, f"diag() of a vector of {n:,} components")
-            items = tuple(value.items[i] if i == j else engine.zero for i in range(n) for j in range(n))
+            items = tuple(value.items[i] if i == j else self.engine.zero for i in range(n) for j in range(n))
             return Array((n, n), items, value.sources)
         m, n = value.shape
         return Array((min(m, n),), tuple(value.items[i * n + i] for i in range(min(m, n))), value.sources)
-    matrix = square(value)
-    n = matrix.shape[0]
-    if name == "trace":
-        return builder.combine(ADD, [matrix.items[i * n + i] for i in range(n)])
-    bounds.check_count(bounds.DET_SIZE, n, f"{name}() of a {n}x{n} matrix")
-    minors = _Minors(builder, matrix.items, n)
-    determinant = minors.det(tuple(range(n)), tuple(range(n)))
-    if name == "det":
-        return determinant
-    if engine.is_constant(determinant) and builder.evaluator.value(determinant) == 0:
-        raise refuse("inv() of a singular matrix (its determinant is 0)")
-    inverse_det = builder.reciprocal(determinant, node)
-    everything = tuple(range(n))
-    entries: list[Any] = []
-    for i in range(n):
-        for j in range(n):
-            # (A^-1)_ij = (-1)^(i+j) M_ji / det A, M_ji the minor without row j and column i
-            rows = tuple(k for k in everything if k != j)
-            columns = tuple(k for k in everything if k != i)
-            cofactor = minors.det(rows, columns) if n > 1 else engine.one
-            if (i + j) % 2:
-                cofactor = engine.negate(cofactor)
-            entries.append(builder.combine(MUL, [cofactor, inverse_det]))
-    return Array((n, n), tuple(entries), matrix.sources)
+
+    def trace(self, value: Value) -> Value:
+        matrix = self._square(value)
+        n = matrix.shape[0]
+        return self.builder.combine(ADD, [matrix.items[i * n + i] for i in range(n)])
+
+    def _minors(self, value: Value) -> tuple[Array, _Minors, Any]:
+        matrix = self._square(value)
+        n = matrix.shape[0]
+        bounds.check_count(bounds.DET_SIZE, n, f"{self.name}() of a {n}x{n} matrix")
+        minors = _Minors(self.builder, matrix.items, n)
+        return matrix, minors, minors.det(tuple(range(n)), tuple(range(n)))
+
+    def det(self, value: Value) -> Value:
+        return self._minors(value)[2]
+
+    def inv(self, value: Value) -> Value:
+        from jaccli.build import Array
+
+        matrix, minors, determinant = self._minors(value)
+        engine, n = self.engine, matrix.shape[0]
+        if engine.is_constant(determinant) and self.builder.evaluator.value(determinant) == 0:
+            raise self.refuse("inv() of a singular matrix (its determinant is 0)")
+        inverse_det = self.builder.reciprocal(determinant, self.node)
+        everything = tuple(range(n))
+        entries: list[Any] = []
+        for i in range(n):
+            for j in range(n):
+                # (A^-1)_ij = (-1)^(i+j) M_ji / det A, M_ji the minor without row j and column i
+                rows = tuple(k for k in everything if k != j)
+                columns = tuple(k for k in everything if k != i)
+                cofactor = minors.det(rows, columns) if n > 1 else engine.one
+                if (i + j) % 2:
+                    cofactor = engine.negate(cofactor)
+                entries.append(self.builder.combine(MUL, [cofactor, inverse_det]))
+        return Array((n, n), tuple(entries), matrix.sources)
 
 
 class _Minors:

@@ -203,23 +203,7 @@ def _rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
 
     constant_zero: Rule = lambda node, args: [zero]  # noqa: E731 - piecewise constant
     return {
-        "sin": lambda node, args: [f("cos", args)],
-        "cos": lambda node, args: [engine.negate(f("sin", args))],
-        "tan": lambda node, args: [add(one, power(node, 2))],
-        "sec": lambda node, args: [mul(node, f("tan", args))],
-        "csc": lambda node, args: [mul(n(-1), node, f("cot", args))],
-        "cot": lambda node, args: [add(n(-1), mul(n(-1), power(node, 2)))],
-        "asin": lambda node, args: [power(add(one, mul(n(-1), power(args[0], 2))), -1, 2)],
-        "acos": lambda node, args: [mul(n(-1), power(add(one, mul(n(-1), power(args[0], 2))), -1, 2))],
-        "atan": lambda node, args: [power(add(one, power(args[0], 2)), -1)],
-        "sinh": lambda node, args: [f("cosh", args)],
-        "cosh": lambda node, args: [f("sinh", args)],
-        "tanh": lambda node, args: [add(one, mul(n(-1), power(node, 2)))],
-        "asinh": lambda node, args: [power(add(power(args[0], 2), one), -1, 2)],
-        "acosh": lambda node, args: [power(add(power(args[0], 2), n(-1)), -1, 2)],
-        "atanh": lambda node, args: [power(add(one, mul(n(-1), power(args[0], 2))), -1)],
-        "exp": lambda node, args: [node],
-        "log": lambda node, args: [power(args[0], -1)],
+        **_elementary_rules(engine, functions),
         "abs": lambda node, args: [f("sign", args)],
         "sign": constant_zero,
         "floor": constant_zero,
@@ -231,4 +215,45 @@ def _rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
         "atan2": atan2,
         "max": extremum("max"),
         "min": extremum("min"),
+    }
+
+
+def _elementary_rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
+    """The trigonometric, hyperbolic, exponential and logarithmic functions' derivatives."""
+    f = functions.primitive
+    one = engine.one
+
+    def n(p: int, q: int = 1) -> Any:
+        return engine.number(p, q)
+
+    def add(*terms: Any) -> Any:
+        return engine.add(list(terms))
+
+    def mul(*factors: Any) -> Any:
+        return engine.mul(list(factors))
+
+    def power(base: Any, p: int, q: int = 1) -> Any:
+        return engine.pow(base, n(p, q))
+
+    def one_minus_square(a: Any) -> Any:
+        return add(one, mul(n(-1), power(a, 2)))
+
+    return {
+        "sin": lambda node, args: [f("cos", args)],
+        "cos": lambda node, args: [engine.negate(f("sin", args))],
+        "tan": lambda node, args: [add(one, power(node, 2))],
+        "sec": lambda node, args: [mul(node, f("tan", args))],
+        "csc": lambda node, args: [mul(n(-1), node, f("cot", args))],
+        "cot": lambda node, args: [add(n(-1), mul(n(-1), power(node, 2)))],
+        "asin": lambda node, args: [power(one_minus_square(args[0]), -1, 2)],
+        "acos": lambda node, args: [mul(n(-1), power(one_minus_square(args[0]), -1, 2))],
+        "atan": lambda node, args: [power(add(one, power(args[0], 2)), -1)],
+        "sinh": lambda node, args: [f("cosh", args)],
+        "cosh": lambda node, args: [f("sinh", args)],
+        "tanh": lambda node, args: [one_minus_square(node)],
+        "asinh": lambda node, args: [power(add(power(args[0], 2), one), -1, 2)],
+        "acosh": lambda node, args: [power(add(power(args[0], 2), n(-1)), -1, 2)],
+        "atanh": lambda node, args: [power(one_minus_square(args[0]), -1)],
+        "exp": lambda node, args: [node],
+        "log": lambda node, args: [power(args[0], -1)],
     }

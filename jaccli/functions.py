@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from jaccli.engine.base import NUMBER, Engine
+from jaccli.engine.base import CALL, NUMBER, Engine
 
 # name -> (fewest arguments, most arguments or None for any number): applied element by element.
 ELEMENTWISE: dict[str, tuple[int, int | None]] = {
@@ -87,8 +87,33 @@ class Functions:
 
     def primitive(self, name: str, args: Sequence[Any]) -> Any:
         """The engine's function, with the exact special values of jac's conventions."""
+        if name in ("max", "min"):
+            args = self._extremum_arguments(name, args)
+            if len(args) == 1:
+                return args[0]
         special = self._special(name, args)
         return special if special is not None else self.engine.primitive(name, args)
+
+    def _extremum_arguments(self, name: str, args: Sequence[Any]) -> list[Any]:
+        """The arguments of max or min, flattened (max(a, max(b, c)) is max(a, b, c)), without repeats,
+        and without what an argument absorbs: min(a, max(a, b)) is a, max(a, min(a, b)) is a. Written
+        out, these are the same functions with no tie to break: min(x, max(x, y)) is x, and its
+        derivative 1 everywhere, where the rule of ties (heaviside(0) = 1/2) would give 3/4 at x = y."""
+        other = "min" if name == "max" else "max"
+        node = self.engine.node
+        flat: list[Any] = []
+        for arg in args:
+            kind, inner, inner_args = node(arg)
+            for item in inner_args if kind == CALL and inner == name else (arg,):
+                if item not in flat:
+                    flat.append(item)
+        kept = []
+        for arg in flat:
+            kind, inner, inner_args = node(arg)
+            if kind == CALL and inner == other and any(a in flat for a in inner_args):
+                continue  # min(a, max(a, b)): max(a, b) >= a never decides the min
+            kept.append(arg)
+        return kept
 
     def _special(self, name: str, args: Sequence[Any]) -> Any | None:
         engine = self.engine

@@ -237,7 +237,7 @@ class Substitution:
         found = cache.get(expr)
         if found is not None:
             return found
-        engine, sizes, node = self.engine, self.context.sizes, self.engine.node
+        engine, node = self.engine, self.engine.node
         stack: list[tuple[Any, Any]] = [(expr, None)]
         # every variable has a value, so every part built here is a constant: its size is checked
         while stack:
@@ -251,24 +251,33 @@ class Substitution:
                     stack.append((current, parts))
                     stack.extend((c, None) for c in missing)
                     continue
-            kind, a, b = parts
-            if kind in (ADD, MUL):
-                args = [cache[t] for t in a]
-                sizes.check_build(kind, None, args, f"a {'sum' if kind == ADD else 'product'} at the point")
-                value = engine.add(args) if kind == ADD else engine.mul(args)
-            elif kind == POW:
-                base, exponent = cache[a], cache[b]
-                sizes.check_build(POW, None, (base, exponent), "a power at the point")
-                value = engine.pow(base, exponent)
-            elif kind == CALL:
-                args = [cache[x] for x in b]
-                if a in EXPONENTIAL:
-                    sizes.check_build(CALL, a, args, f"{a}() at the point")
-                value = self.context.functions.primitive(a, args)
-            else:
-                value = current
+            try:
+                value = self._rebuilt(current, parts)
+            except (ArithmeticError, RuntimeError, TypeError, ValueError):
+                # an engine refusing to combine undefined parts (SymEngine: a complex number times a
+                # pole): the whole is undefined
+                value = engine.undefined
             cache[current] = value
         return cache[expr]
+
+    def _rebuilt(self, current: Any, parts: tuple[int, Any, Any]) -> Any:
+        """One node again, from its parts with the point's values in, checked in size."""
+        engine, sizes, cache = self.engine, self.context.sizes, self.cache
+        kind, a, b = parts
+        if kind in (ADD, MUL):
+            args = [cache[t] for t in a]
+            sizes.check_build(kind, None, args, f"a {'sum' if kind == ADD else 'product'} at the point")
+            return engine.add(args) if kind == ADD else engine.mul(args)
+        if kind == POW:
+            base, exponent = cache[a], cache[b]
+            sizes.check_build(POW, None, (base, exponent), "a power at the point")
+            return engine.pow(base, exponent)
+        if kind == CALL:
+            args = [cache[x] for x in b]
+            if a in EXPONENTIAL:
+                sizes.check_build(CALL, a, args, f"{a}() at the point")
+            return self.context.functions.primitive(a, args)
+        return current
 
 
 def _children(parts: tuple[int, Any, Any]) -> Sequence[Any]:

@@ -67,6 +67,7 @@ class Engine(ABC):
     one: Any
     pi: Any
     e: Any
+    undefined: Any  # a value with no number (NaN): what an operation on undefined parts gives
 
     @abstractmethod
     def symbol(self, name: str) -> Any: ...

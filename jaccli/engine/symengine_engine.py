@@ -43,7 +43,18 @@ _FUNCTION_NAMES: dict[type, str] = {type(f(_X)): name for name, f in _BUILTIN.it
 _FUNCTION_NAMES[type(se.atan2(_X, _Y))] = "atan2"
 _FUNCTION_NAMES[type(se.Max(_X, _Y))] = "max"
 _FUNCTION_NAMES[type(se.Min(_X, _Y))] = "min"
-_UNDEFINED_TYPES = {type(se.zoo), type(se.nan), type(se.oo), type(-se.oo), type(se.I)}
+# No value jac gives: poles, NaN, infinities, complex numbers; floating-point numbers never arise from
+# jac's exact input, and would not be exact if they did.
+_UNDEFINED_TYPES = {
+    type(se.zoo),
+    type(se.nan),
+    type(se.oo),
+    type(-se.oo),
+    type(se.I),
+    type(se.Integer(2) + 3 * se.I),
+    se.ComplexDouble,
+    se.RealDouble,
+}
 
 
 def _split_power(n: int, q: int) -> tuple[int, int]:
@@ -72,6 +83,7 @@ class SymEngineEngine(Engine):
         self.one = se.Integer(1)
         self.pi = se.pi
         self.e = se.E
+        self.undefined = se.nan
         add, mul, power, symbol = type(_X + _Y), type(_X * _Y), type(_X**_Y), type(_X)
         integer, rational = se.Integer, se.Rational
         function_symbol = type(se.function_symbol("f", _X))

@@ -77,6 +77,7 @@ class SymPyEngine(Engine):
         self.one = sp.S.One
         self.pi = sp.pi
         self.e = sp.E
+        self.undefined = sp.nan
         self._readers: dict[type, Callable[[Any], Node]] = {}
 
     def symbol(self, name: str) -> Any:

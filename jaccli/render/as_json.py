@@ -73,6 +73,18 @@ def _vector(result: Result, evaluation: Evaluation, negate: bool = False) -> lis
 
 
 def result_object(result: Result, evaluation: Evaluation | None, *, explain: bool = False) -> dict[str, Any]:
+    """The contract's object: the symbolic result, and its values at one point (or nulls)."""
+    data = _symbolic_part(result)
+    if explain:
+        from jaccli.render.explain import explanation
+
+        data["explanation"] = explanation(result, [] if evaluation is None else [evaluation])
+    if evaluation is not None:
+        _add_point(data, result, evaluation)
+    return data
+
+
+def _symbolic_part(result: Result) -> dict[str, Any]:
     m, n = result.shape
     structure = result.structure
     data: dict[str, Any] = {
@@ -94,8 +106,7 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     }
     if structure.blocks:
         data["structure"]["blocks"] = list(structure.blocks)
-    shape = _gradient_matrix_shape(result)
-    if shape is not None:
+    if _gradient_matrix_shape(result) is not None:
         data["gradient_matrix"] = {
             "symbolic": gradient_matrix(result, [result.text(result.entry(0, j)) for j in range(n)]),
             "value": None,
@@ -103,21 +114,25 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
         }
     data["point"] = None
     if result.sparse:
-        data["entries"] = _entries(result, evaluation)
+        data["entries"] = _entries(result, None)
     else:
         data["value"] = None
         data["exact"] = None
     if result.kind is Kind.HESSIAN:
         data["eigenvalues"] = None
         data["critical_point"] = None
-    if explain:
-        from jaccli.render.explain import explanation
+    return data
 
-        data["explanation"] = explanation(result, [] if evaluation is None else [evaluation])
-    if evaluation is None:
-        return data
+
+def _add_point(data: dict[str, Any], result: Result, evaluation: Evaluation) -> None:
+    """The keys of a point: values, and the gradient's, the direction's and the Hessian's own."""
+
+    def number(exact: Any) -> int | float | str | None:
+        return None if exact is None else json_number(result, exact, result_value(result, exact))
+
     data["point"] = {name: result.text(value) for name, value in evaluation.point}
     if result.sparse:
+        data["entries"] = _entries(result, evaluation)
         data["undefined_rows"] = sorted(i + 1 for i in evaluation.undefined_rows)
     else:
         data["value"] = values(result, evaluation)
@@ -127,24 +142,21 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     if result.kind is Kind.GRADIENT:
         data["gradient"] = _vector(result, evaluation)
         data["descent"] = _vector(result, evaluation, negate=True)
-        norm = evaluation.norm
-        data["norm"] = None if norm is None else json_number(result, norm, result_value(result, norm))
+        data["norm"] = number(evaluation.norm)
     if evaluation.directional is not None:
         directional = evaluation.directional
-        data["direction"] = [json_number(result, v, result_value(result, v)) for v in directional.direction]
-        value = directional.value
-        data["directional"] = None if value is None else json_number(result, value, result_value(result, value))
+        data["direction"] = [number(v) for v in directional.direction]
+        data["directional"] = number(directional.value)
         data["angle_to_descent"] = directional.angle_to_descent
     if evaluation.curvature is not None:
         curvature = evaluation.curvature
         if curvature.eigenvalues is None:
             data["eigenvalues"] = None
         elif curvature.exact is not None:
-            data["eigenvalues"] = [json_number(result, e, result_value(result, e)) for e in curvature.exact]
+            data["eigenvalues"] = [number(e) for e in curvature.exact]
         else:
             data["eigenvalues"] = list(curvature.eigenvalues)
         data["critical_point"] = None if curvature.critical_point is None else curvature.critical_point.value
-    return data
 
 
 def _gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
