@@ -20,6 +20,7 @@ from jaccli.engine import choose
 from jaccli.engine.base import ADD, CALL, MUL, POW, Engine
 from jaccli.errors import (
     DomainError,
+    JacError,
     LimitError,
     ParseError,
     PointError,
@@ -253,6 +254,8 @@ class Substitution:
                     continue
             try:
                 value = self._rebuilt(current, parts)
+            except JacError:  # a number over the size limit: refused, not undefined
+                raise
             except (ArithmeticError, RuntimeError, TypeError, ValueError):
                 # an engine refusing to combine undefined parts (SymEngine: a complex number times a
                 # pole): the whole is undefined
