@@ -94,7 +94,7 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     }
     if structure.blocks:
         data["structure"]["blocks"] = list(structure.blocks)
-    shape = _gradient_matrix_shape(result)
+    shape = gradient_matrix_shape(result)
     if shape is not None:
         data["gradient_matrix"] = {
             "symbolic": gradient_matrix(result, [result.text(result.entry(0, j)) for j in range(n)]),
@@ -147,7 +147,7 @@ def result_object(result: Result, evaluation: Evaluation | None, *, explain: boo
     return data
 
 
-def _gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
+def gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
     """W's shape, for a scalar function differentiated by one matrix variable W; else None."""
     groups = result.column_groups
     if len(result.rows) != 1 or result.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
@@ -160,7 +160,7 @@ def _gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
 
 def gradient_matrix(result: Result, row: list[Any]) -> list[list[Any]]:
     """One row of the result (the gradient by W's entries, row-major) in W's shape: entry (i, j) is df/dW_ij."""
-    shape = _gradient_matrix_shape(result)
+    shape = gradient_matrix_shape(result)
     assert shape is not None
     _, columns = shape
     return [row[i : i + columns] for i in range(0, len(row), columns)]
