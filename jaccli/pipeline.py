@@ -66,7 +66,7 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
         if len(shape) == 2:
             got = f"a {shape[0]}x{shape[1]} matrix of {got} (reduce it with sum(), trace() or det())"
         elif row_groups[0].vector:
-            got = f"an element-wise vector of {got} (reduce it with sum() or dot())"
+            got = f"a vector of {got} (reduce it with sum() or dot())"
         raise ShapeError(f"{command} takes one scalar function, got {got}; use {instead}")
     columns = problem.columns
     if not columns:

@@ -166,7 +166,9 @@ def domain(result: Result) -> str:
     if len(groups) == 1 and len(groups[0].shape) == 2 and groups[0].size == n:
         rows, columns = groups[0].shape
         return f"R^({rows}x{columns})"
-    return "R" if n == 1 else f"R^{n}"
+    if result.kind is Kind.HESSIAN and n == 1:
+        return "R"
+    return f"R^{n}"
 
 
 def codomain(result: Result) -> str:
