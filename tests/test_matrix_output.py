@@ -21,6 +21,7 @@ import pytest
 from matrix_notation import evaluate
 
 from jaccli import api
+from jaccli.errors import JacError
 
 LAYER = ("jacobian", "tanh(W@x + b)", "--vars", "W:2x3,x:3,b:2", "--wrt", "x")
 LOSS = ("grad", "sum((W@x - y)**2)", "--vars", "W:2x3,x:3,y:2", "--wrt", "W")
@@ -376,3 +377,63 @@ def test_a_zero_component_of_the_unit_descent_direction_is_0_not_minus_0(jac):
     text = plain(jac, "grad", "x**2 + y", "--at", "0,1")
     assert "unit descent direction -∇f/|∇f| = (0, -1)" in text
     assert not re.search(r"[(\[ ]-0[,)\]]", text)
+
+
+# -- the steps of random expressions ---------------------------------------------------------------------------
+
+
+def random_story(seed: int) -> tuple[Any, dict[str, Any], str]:
+    """A random layer-like vector expression by u, or a random scalar by A or by u, at a random point."""
+    from test_closed_forms import RANDOM_VARS, Expressions
+
+    rng = np.random.default_rng(seed)
+    expressions = Expressions(lambda n: int(rng.integers(n)))
+    point: dict[str, Any] = {"a": 0.7, "b": -0.4}
+    for name in "uv":
+        point[name] = np.round(rng.uniform(-1, 1, 3), 3).tolist()
+    for name in "AB":
+        point[name] = np.round(rng.uniform(-1, 1, (3, 3)), 3).tolist()
+    kind = seed % 3
+    depth = 2 + seed % 2
+    if kind == 0:
+        return api.jacobian(expressions.vector(depth), vars=RANDOM_VARS, wrt="u", at=point), point, "forward"
+    wrt = "A" if kind == 1 else "u"
+    return api.gradient(expressions.scalar(depth), vars=RANDOM_VARS, wrt=wrt, at=point), point, wrt
+
+
+def test_the_steps_of_random_expressions_compose_to_their_values():
+    """Forward: the factors multiply to the Jacobian. Backward: the error δ, sent through the step's
+    other factors, gives the gradient. Read back from the texts by NumPy, compared with jac's values."""
+    told = 0
+    for seed in range(90):
+        try:
+            result, point, how = random_story(seed)
+        except JacError:
+            continue  # an expression the generator got wrong
+        steps = result.structure.chain_rule
+        if not steps:
+            continue
+        told += 1
+        if how == "forward":
+            values = np.asarray(result.value, dtype=float)
+            factors = [evaluate(step.factor, point, (3, 3)) for step in steps]
+            product = factors[0] if len(factors) == 1 else np.linalg.multi_dot(factors)
+            if np.all(np.isfinite(values)):
+                np.testing.assert_allclose(product, values, rtol=1e-8, atol=1e-10)
+            continue
+        *errors, last = steps
+        error = evaluate(errors[0].factor, point, errors[0].shape) if errors else np.ones((1, 1))
+        if how == "A":
+            values = np.asarray(result.as_dict()["gradient_matrix"]["value"], dtype=float)
+            assert last.kind == "outer"
+            right = evaluate(last.right, point, (3, 1))
+            left = np.ones((1, 1)) if last.left is None else evaluate(last.left, point, last.left_shape)
+            composed = (left @ error @ right.T) if last.left is None else float(error[0, 0]) * left @ right.T
+        else:
+            values = np.asarray(result.value, dtype=float)
+            assert last.kind == "pullback"
+            left = evaluate(last.left, point, last.left_shape)
+            composed = error.T @ left if error.shape[0] > 1 else float(error[0, 0]) * left
+        if np.all(np.isfinite(values)):
+            np.testing.assert_allclose(np.reshape(composed, values.shape), values, rtol=1e-8, atol=1e-10)
+    assert told >= 15

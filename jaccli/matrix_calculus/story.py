@@ -65,6 +65,7 @@ class Step:
     right: str | None = None
     right_transposed: str | None = None
     shape: tuple[int, int] | None = None  # of `inner` (vectors n x 1)
+    left_shape: tuple[int, int] | None = None  # of `left` as written (a row 1 x n)
 
 
 class Story:
@@ -147,7 +148,8 @@ class Story:
         if is_matrix(variable.shape):
             if right is None or not is_column(right.shape) or (left is not None and not is_row(left.shape)):
                 return ()
-            left_text = None if left is None else self.text(algebra.transpose(left))
+            left_column = None if left is None else algebra.transpose(left)
+            left_text = None if left_column is None else self.text(left_column)
             transposed = self.text(algebra.transpose(right))
             steps.append(
                 Step(
@@ -159,6 +161,7 @@ class Story:
                     right=self.text(right),
                     right_transposed=transposed,
                     shape=_dimensions(variable.shape),
+                    left_shape=None if left_column is None else _dimensions(left_column.shape),
                 )
             )
             return tuple(steps)
@@ -166,7 +169,17 @@ class Story:
             return ()
         row = self.text(algebra.transpose(gradient))
         shape = _dimensions(variable.shape)
-        steps.append(Step("pullback", self.text(product), name, row, left=self.text(left), shape=shape))
+        steps.append(
+            Step(
+                "pullback",
+                self.text(product),
+                name,
+                row,
+                left=self.text(left),
+                shape=shape,
+                left_shape=_dimensions(left.shape),
+            )
+        )
         return tuple(steps)
 
     def _place(self, f: Node, target: str) -> tuple[MatMul, int] | None:
