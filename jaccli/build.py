@@ -12,6 +12,7 @@ operands; sum, dot, transpose, trace, det, inv, diag, outer and norm work on who
 from __future__ import annotations
 
 import ast
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -58,10 +59,13 @@ class Array:
 Value: TypeAlias = "Any | Array"
 
 
-def shape_text(value: Value) -> str:
+def shape_text(value: Value, text: str | None = None) -> str:
+    """`W (2x3)`: the operand (as written, when `text` is given) and its shape."""
     if not isinstance(value, Array):
         return "a scalar"
     shown = "x".join(map(str, value.shape))
+    if text is not None:
+        return f"{text} ({shown})"
     names = ", ".join(sorted(value.sources))
     kind = "vector" if len(value.shape) == 1 else "matrix"
     return f"{names} ({shown})" if names else f"a {kind} ({shown})"
@@ -231,13 +235,20 @@ class Builder:
         shapes = {a.shape for a in arrays}
         sources = frozenset().union(*(a.sources for a in arrays))
         if len(shapes) > 1:
-            described = ", ".join(dict.fromkeys(shape_text(a) for a in arrays))
+            texts = self._operand_texts(node, len(args))
+            described = ", ".join(
+                dict.fromkeys(
+                    shape_text(a) if texts is None else shape_text(a, texts[k])
+                    for k, a in enumerate(args)
+                    if isinstance(a, Array)
+                )
+            )
             kinds = {len(s) for s in shapes}
             if kinds == {1}:
                 message = f"element-wise operation on vectors of different lengths: {described}"
             else:
                 message = f"element-wise operation on arrays of different shapes: {described}"
-                if len(kinds) > 1:
+                if _family(node) is ast.Mult:
                     message += " (use @ for the matrix product)"
             raise self.fail(message, node, ShapeError)
         (shape,) = shapes
@@ -256,8 +267,12 @@ class Builder:
         inner_left = left.shape[-1]
         inner_right = right.shape[0]
         if inner_left != inner_right:
+            assert isinstance(node, ast.BinOp)
+            shown = (
+                f"{shape_text(left, self.operand_text(node.left))} @ {shape_text(right, self.operand_text(node.right))}"
+            )
             raise self.fail(
-                f"@ needs matching inner sizes, got {shape_text(left)} @ {shape_text(right)}", node, ShapeError
+                f"@ needs matching inner sizes, got {shown}: {inner_left} ≠ {inner_right}", node, ShapeError
             )
         sources = left.sources | right.sources
         rows = [left.items] if len(left.shape) == 1 else [left.row(i) for i in range(left.shape[0])]
@@ -268,6 +283,38 @@ class Builder:
         if len(left.shape) == 1 or len(right.shape) == 1:
             return Array((len(items),), items, sources)
         return Array((len(rows), len(columns)), items, sources)
+
+    def operand_text(self, node: ast.AST) -> str:
+        """An operand as the user wrote it, names restored (`W @ x`), shortened, for a message."""
+        assert self.source is not None
+        names = self.source.names
+
+        class Restore(ast.NodeTransformer):
+            def visit_Name(self, name: ast.Name) -> ast.Name:
+                return ast.copy_location(ast.Name(id=names[int(name.id[1:])], ctx=name.ctx), name)
+
+        text = ast.unparse(Restore().visit(copy.deepcopy(node)))
+        return brief(text.replace(" ** ", "**").replace(" @ ", "@"))  # as jac writes them: x**2, W@x
+
+    def _operand_texts(self, node: ast.AST, count: int) -> list[str] | None:
+        """The texts of the operands of an element-wise operation, one per argument; None if they do not pair up."""
+        operands: list[ast.AST]
+        if isinstance(node, ast.BinOp) and _family(node) is not None:
+            family, operands = _family(node), []
+            current: ast.AST = node
+            while isinstance(current, ast.BinOp) and _family(current) is family:
+                operands.append(current.right)
+                current = current.left
+            operands = [current, *reversed(operands)]
+        elif isinstance(node, ast.BinOp):
+            operands = [node.left, node.right]
+        elif isinstance(node, ast.Call):
+            operands = list(node.args)
+        elif isinstance(node, ast.UnaryOp):
+            operands = [node.operand]
+        else:
+            return None
+        return [self.operand_text(o) for o in operands] if len(operands) == count else None
 
     def _dot(self, a: Sequence[Any], b: Sequence[Any]) -> Any:
         return self.combine(ADD, [self.combine(MUL, [x, y]) for x, y in zip(a, b)])

@@ -25,8 +25,18 @@ from jaccli.errors import JacError
 from jaccli.matrix_calculus.algebra import Algebra
 from jaccli.matrix_calculus.check import Checker
 from jaccli.matrix_calculus.derive import Calculus
-from jaccli.matrix_calculus.nodes import SCALAR, Node, NotFoldedError, Shape, Zero, has_arrays, is_matrix
+from jaccli.matrix_calculus.nodes import (
+    SCALAR,
+    Node,
+    NotFoldedError,
+    Shape,
+    Zero,
+    has_arrays,
+    is_column,
+    is_matrix,
+)
 from jaccli.matrix_calculus.notation import Notation
+from jaccli.matrix_calculus.story import Step, Story
 from jaccli.matrix_calculus.tree import Typer, shape_of, split_component
 from jaccli.problem import Kind, Variable
 from jaccli.structure import Group
@@ -48,12 +58,14 @@ def with_closed_form(result: Result, builder: Builder) -> Result:
     gradient = folding.attempt(folding.gradient_matrix)
     if closed is None and gradient is None:
         return result
+    steps = folding.story()
     structure = replace(
         result.structure,
         closed_form=closed[0] if closed else None,
         closed_form_latex=closed[1] if closed else None,
         gradient_matrix_closed_form=gradient[0] if gradient else None,
         gradient_matrix_closed_form_latex=gradient[1] if gradient else None,
+        chain_rule=steps,
     )
     return replace(result, structure=structure)
 
@@ -185,6 +197,27 @@ class Folding:
         assert m is not None and n is not None
         self._check(gradient, m, n, 0, group.start, n)
         return Notation(self.algebra).text(gradient), Notation(self.algebra, latex=True).text(gradient)
+
+    # -- the chain rule, step by step ---------------------------------------------------------------------
+
+    def story(self) -> tuple[Step, ...]:
+        """The steps of the matrix chain rule behind a closed form of one function by one variable."""
+        result = self.result
+        if result.kind not in (Kind.GRADIENT, Kind.JACOBIAN) or len(result.column_groups) != 1:
+            return ()
+        try:
+            if len(self.functions) != 1:
+                return ()
+            (f,) = self.functions
+            name, shape = self._target(result.column_groups[0])
+            story = Story(self.calculus)
+            if f.shape == SCALAR and shape != SCALAR:
+                return story.backward(f, name, self.calculus.gradient(f, name, shape))
+            if is_column(f.shape) and is_column(shape):
+                return story.forward(f, name)
+        except (NotFoldedError, JacError):
+            pass
+        return ()
 
 
 def _dimensions(shape: Shape) -> tuple[int, int]:

@@ -62,8 +62,11 @@ def compute(problem: Problem, context: Context | None = None, *, sparse: bool = 
         command = "grad" if kind is Kind.GRADIENT else "hessian"
         instead = "jac jacobian" if kind is Kind.GRADIENT else "a Hessian per function"
         got = f"{len(functions)} functions"
-        if row_groups[0].vector:
-            got = f"an element-wise vector of {got} (reduce it with sum() or dot())"
+        shape = row_groups[0].shape
+        if len(shape) == 2:
+            got = f"a {shape[0]}x{shape[1]} matrix of {got} (reduce it with sum(), trace() or det())"
+        elif row_groups[0].vector:
+            got = f"a vector of {got} (reduce it with sum() or dot())"
         raise ShapeError(f"{command} takes one scalar function, got {got}; use {instead}")
     columns = problem.columns
     if not columns:

@@ -344,8 +344,13 @@ def _array_values(variable: Variable, text: str, option: str) -> list[str]:
             raise PointError(f"{option}: {name} has {variable.shape[0]} components, got {len(items)} values")
         return items
     rows, columns = variable.shape
+    if not any(item.strip().startswith("[") for item in items):
+        raise PointError(
+            f"{option}: {name} ({rows}x{columns}) is a matrix: give its {rows} rows, like "
+            f"{name}=[[1,2,...],[3,4,...],...], got a flat list of {len(items)} values"
+        )
     if len(items) != rows:
-        raise PointError(f"{option}: {name} has {rows} rows, got {len(items)}")
+        raise PointError(f"{option}: {name} ({rows}x{columns}) has {rows} rows, got {len(items)}")
     values: list[str] = []
     for number, row in enumerate(items, 1):
         row = row.strip()
@@ -353,6 +358,8 @@ def _array_values(variable: Variable, text: str, option: str) -> list[str]:
             raise PointError(f"{option}: row {number} of {name} is a list of {columns} values, like [1,2,...]")
         entries = split_top_level(row[1:-1], option)
         if len(entries) != columns:
-            raise PointError(f"{option}: row {number} of {name} has {columns} entries, got {len(entries)}")
+            raise PointError(
+                f"{option}: row {number} of {name} ({rows}x{columns}) has {columns} entries, got {len(entries)}"
+            )
         values.extend(entries)
     return values

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jaccli.matrix_calculus.story import Step
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Structure:
     gradient_matrix_closed_form: str | None = None
     gradient_matrix_closed_form_latex: str | None = None
     blocks: tuple[str, ...] = ()  # the variable groups of a block_diagonal matrix
+    chain_rule: tuple[Step, ...] = ()  # how the closed form comes about, step by step (for --explain)
 
     @property
     def summary(self) -> str:

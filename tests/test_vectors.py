@@ -269,7 +269,7 @@ def test_declared_vectors_expand_into_components_in_vars_order(jac_json):
         (("jacobian", "w*x", "--vars", "w:3,x:3", "--at", "w=[1,2],x=[1,2,3]"), "w has 3 components, got 2"),
         (("jacobian", "w*x", "--vars", "w:3,x:3", "--at", "1,2,3"), "expected 6 values (w_1, w_2, w_3, x_1"),
         (("jacobian", "w*x", "--vars", "w:3,x:3", "--wrt", "v"), "--wrt: 'v' is not a variable"),
-        (("grad", "w*x", "--vars", "w:3,x:3"), "got an element-wise vector of 3 functions"),
+        (("grad", "w*x", "--vars", "w:3,x:3"), "got a vector of 3 functions"),
         (("grad", "dot(w, 2)", "--vars", "w:3"), "dot() takes two vectors"),
     ],
 )

@@ -51,6 +51,7 @@ class Calculus:
         self._leaves: dict[Node, frozenset[str]] = {}
         self._partials: dict[Elem, list[tuple[Node, Any]]] = {}
         self._adjoints: dict[Node, dict[str, Node]] = {}
+        self._bars: dict[Node, dict[Node, Node]] = {}  # f -> every node's adjoint df/dnode
         self._jacobians: dict[tuple[Node, str], Node] = {}
         self._tangents: dict[tuple[Node, str], Node] = {}
 
@@ -100,11 +101,13 @@ class Calculus:
         order.reverse()
         pending: dict[Node, list[Node]] = {f: [algebra.constant(algebra.one)]}
         result: dict[str, Node] = {}
+        bars: dict[Node, Node] = {}
         for node in order:
             parts = pending.pop(node, None)
             if not parts:
                 continue
             bar = algebra.add(parts, node.shape)
+            bars[node] = bar
             if isinstance(bar, Zero) or not self.leaves(node):
                 continue
             if isinstance(node, (Var, Component)):
@@ -114,7 +117,13 @@ class Calculus:
                 if self.leaves(child) and not isinstance(contribution, Zero):
                     pending.setdefault(child, []).append(contribution)
         self._adjoints[f] = result
+        self._bars[f] = bars
         return result
+
+    def adjoint(self, f: Node, node: Node) -> Node:
+        """df/dnode shaped like the node (a part of the scalar f): backpropagation's error at the node."""
+        self.adjoints(f)
+        return self._bars[f].get(node, Zero(node.shape))
 
     def gradient(self, f: Node, target: str, shape: tuple[int | None, int | None]) -> Node:
         """df/dtarget shaped like the variable `target` (of that shape)."""

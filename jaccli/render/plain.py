@@ -20,16 +20,20 @@ def grid(header: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> li
 def shown_grid(
     result: Result, shown: facts.View, value: Callable[[int, int], Any | None], *, at_point: bool = False
 ) -> list[str]:
-    """The grid of the rows and columns in view, with an ellipsis where some are left out."""
+    """The grid of the rows and columns in view, with an ellipsis where some are left out.
+
+    `value(row, column)` reads the result; the layout (jaccli.render.facts) puts its entries in place.
+    """
+    layout = facts.layout(result)
 
     def cell(i: int, j: int) -> str:
-        return facts.cell_text(result, value(i, j), shown, at_point=at_point)
+        return facts.cell_text(result, value(*layout.position(i, j)), shown, at_point=at_point)
 
-    header = [result.variables[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
+    header = [layout.column_labels[j] for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
     rows = []
     for i in shown.rows:
         line = [cell(i, j) for j in shown.columns] + ([facts.ELLIPSIS] if shown.more_columns else [])
-        rows.append((result.rows[i], line))
+        rows.append((layout.row_labels[i], line))
     if shown.more_rows:
         rows.append((facts.VERTICAL_ELLIPSIS, [facts.VERTICAL_ELLIPSIS] * len(header)))
     return grid(header, rows)

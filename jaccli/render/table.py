@@ -47,12 +47,15 @@ def legend(result: Result, show: Shown) -> str | None:
 def _matrix_table(
     result: Result, value: Callable[[int, int], Any | None], *, colours: bool = True, at_point: bool = False
 ) -> Table:
-    """The rows and columns in view (all of a small result, a corner of a large one)."""
-    shown_ = facts.view(result)
+    """The rows and columns in view (all of a small result, a corner of a large one), laid out by
+    jaccli.render.facts (the result itself, or the gradient shaped like W); `value(row, column)`
+    reads the result."""
+    layout = facts.layout(result)
+    shown_ = layout.view
     table = Table(header_style="bold")
     table.add_column("", style="bold")
     for j in shown_.columns:
-        table.add_column(result.variables[j], justify="center")
+        table.add_column(layout.column_labels[j], justify="center")
     if shown_.more_columns:
         table.add_column(facts.ELLIPSIS, justify="center")
     marked = diagonal_marked(result)
@@ -60,11 +63,13 @@ def _matrix_table(
     for i in shown_.rows:
         rendered = []
         for j in shown_.columns:
-            style = ZERO if result.is_zero(i, j) else diagonal if marked and i == j else ""
-            rendered.append(Text(facts.cell_text(result, value(i, j), shown_, at_point=at_point), style=style))
+            row, column = layout.position(i, j)
+            style = ZERO if result.is_zero(row, column) else diagonal if marked and row == column else ""
+            text = facts.cell_text(result, value(row, column), shown_, at_point=at_point)
+            rendered.append(Text(text, style=style))
         if shown_.more_columns:
             rendered.append(Text(facts.ELLIPSIS, style=ZERO))
-        table.add_row(result.rows[i], *rendered)
+        table.add_row(layout.row_labels[i], *rendered)
     if shown_.more_rows:
         width = len(shown_.columns) + (1 if shown_.more_columns else 0)
         table.add_row(facts.VERTICAL_ELLIPSIS, *(Text(facts.VERTICAL_ELLIPSIS, style=ZERO) for _ in range(width)))
