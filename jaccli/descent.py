@@ -176,20 +176,7 @@ def descend(
     value_and_gradient = compile_function(gradient)
     names = gradient.variables
     x = [float(v) for v in start]
-    for name, value in zip(names, x):
-        if not math.isfinite(value):
-            exact = dict(gradient.evaluations[0].point).get(name) if gradient.evaluations else None
-            number = None if exact is None else Evaluator(gradient.engine).value(exact)
-            shown = str(value) if number is None else mpmath.nstr(number, 6)
-            raise PointError(
-                f"the start point's {name} = {shown} is too large for floating point, in which "
-                "descent computes (at most about 1.8e308)"
-            )
-    try:
-        f, g = _evaluate(value_and_gradient, x)
-    except _UndefinedError:
-        where = ", ".join(f"{name}={v:g}" for name, v in zip(names, x))
-        raise PointError(f"f or its gradient has no finite real value at the start point ({where})") from None
+    f, g = _start(gradient, value_and_gradient, x)
     bound = DIVERGENCE_FACTOR * max(1.0, abs(f))
     path = Trail(len(names), keep)
 
@@ -222,6 +209,27 @@ def descend(
         if norm < tol:
             reason = Reason.CONVERGED
     return Descent(gradient.function_texts[0], tuple(names), rate, steps, tol, path, reason, unfinished)
+
+
+def _start(
+    gradient: Result, value_and_gradient: Callable[[Sequence[float]], tuple[float, list[float]]], x: list[float]
+) -> tuple[float, list[float]]:
+    """f and grad f at the start point, or a PointError that says why descent cannot start there."""
+    names = gradient.variables
+    for name, value in zip(names, x):
+        if not math.isfinite(value):
+            exact = dict(gradient.evaluations[0].point).get(name) if gradient.evaluations else None
+            number = None if exact is None else Evaluator(gradient.engine).value(exact)
+            shown = str(value) if number is None else mpmath.nstr(number, 6)
+            raise PointError(
+                f"the start point's {name} = {shown} is too large for floating point, in which "
+                "descent computes (at most about 1.8e308)"
+            )
+    try:
+        return _evaluate(value_and_gradient, x)
+    except _UndefinedError:
+        where = ", ".join(f"{name}={v:g}" for name, v in zip(names, x))
+        raise PointError(f"f or its gradient has no finite real value at the start point ({where})") from None
 
 
 def _evaluate(

@@ -132,129 +132,36 @@ def _draw(
     exact: bool = False,
 ) -> None:
     import matplotlib.pyplot as plt
-    import numpy as np
     from matplotlib.lines import Line2D
 
-    x_name, y_name = names
     px, py = float(point[0]), float(point[1])
     trail = [(float(p[0]), float(p[1])) for p in path] if path else []
-    framed = [(px, py), *trail, *([minimum] if minimum is not None and trail else [])]
-    cx, cy, half = _window(framed)
-    if not all(math.isfinite(v) for v in (cx - half, cx + half, cy - half, cy + half)):
-        raise JacError("--plot: the point is too far out to draw: the window around it is beyond floating point")
     norm = math.hypot(*gradient) if gradient is not None else 0.0
-    arrows = gradient is not None and norm > 0 and math.isfinite(norm)
-    length = ARROW_FRACTION * half
-    if arrows and trail and gradient is not None:  # widen the window of a path so that the arrows fit in it
-        ux, uy = gradient[0] / norm, gradient[1] / norm
-        tips = [(px + length * ux, py + length * uy), (px - length * ux, py - length * uy)]
-        cx, cy, half = _window([*framed, *tips])
-    xs = np.linspace(cx - half, cx + half, GRID)
-    ys = np.linspace(cy - half, cy + half, GRID)
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    compiled = function
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        values: Any = np.broadcast_to(np.asarray(compiled(grid_x, grid_y)), grid_x.shape)
-        if np.iscomplexobj(values):
-            values = np.where(np.abs(values.imag) > 0, np.nan, values.real)
-        surface = np.ma.masked_invalid(values.astype(float))
-        at_point = float(np.asarray(compiled(np.array([px]), np.array([py])), dtype=complex).real.ravel()[0])
+    direction = (gradient[0] / norm, gradient[1] / norm) if gradient is not None and 0 < norm < math.inf else None
+    cx, cy, half = _frame((px, py), trail, minimum, direction)
+    grid_x, grid_y, surface, at_point = _sample(function, (cx, cy, half), (px, py))
 
     figure, axes = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
-    finite = surface.compressed()
-    if finite.size:
-        ordered = sorted(set(np.quantile(finite, np.linspace(0.02, 0.98, RINGS)).tolist()))
-        if math.isfinite(at_point) and len(ordered) > 1:
-            # the ring through the point, to which the gradient is perpendicular, in place of its close neighbours
-            gap = float(np.median(np.diff(ordered)))
-            ordered = sorted([v for v in ordered if abs(v - at_point) > gap / 2] + [at_point])
-        if len(ordered) > 1:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                others = [v for v in ordered if v != at_point]
-                rings = axes.contour(
-                    grid_x, grid_y, surface, levels=others, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
-                )
-                axes.clabel(rings, others[::2], fontsize=7, fmt=_level_text, colors=RING_COLOUR)
-                if at_point in ordered:
-                    ring = axes.contour(
-                        grid_x, grid_y, surface, levels=[at_point], colors=POINT_RING_COLOUR, linewidths=1.8
-                    )
-                    axes.clabel(ring, fontsize=8, fmt=_level_text, colors=POINT_RING_COLOUR)
+    _rings(axes, grid_x, grid_y, surface, at_point)
     handles = [
         Line2D([], [], color=RING_COLOUR, label="level sets of f (labelled with f)"),
         Line2D([], [], color=POINT_RING_COLOUR, linewidth=1.8, label="level set through the point"),
     ]
     if trail:
-        trail_x, trail_y = zip(*trail)
-        every = max(1, math.ceil(len(trail) / PATH_DOTS))
-        axes.plot(
-            trail_x,
-            trail_y,
-            color=PATH_COLOUR,
-            marker=".",
-            markersize=5,
-            markevery=every,
-            linewidth=1.0,
-            zorder=3,
-        )
-        axes.plot([trail_x[-1]], [trail_y[-1]], color=PATH_COLOUR, marker="x", markersize=9, zorder=3)
-        dots = "a dot at every step" if every == 1 else f"a dot every {every} steps"
-        handles.append(Line2D([], [], color=PATH_COLOUR, marker=".", label=f"descent path, {dots} (x: end)"))
+        handles.append(_trail(axes, trail))
     if minimum is not None and abs(minimum[0] - cx) <= half and abs(minimum[1] - cy) <= half:
-        axes.plot(
-            [minimum[0]],
-            [minimum[1]],
-            color=PATH_COLOUR,
-            marker=MINIMUM_MARKER,
-            markersize=12,
-            markerfacecolor="white",
-            linestyle="none",
-            zorder=6,
-        )
-        which = "minimum" if exact else "minimum found by the descent"
-        handles.append(
-            Line2D(
-                [],
-                [],
-                color=PATH_COLOUR,
-                marker=MINIMUM_MARKER,
-                markerfacecolor="white",
-                linestyle="none",
-                markersize=10,
-                label=which,
-            )
-        )
-    if arrows and gradient is not None:
-        ux, uy = gradient[0] / norm, gradient[1] / norm
-        for sign, colour in ((1, GRADIENT_COLOUR), (-1, DESCENT_COLOUR)):
-            tip = (px + sign * length * ux, py + sign * length * uy)
-            axes.annotate(
-                "",
-                xy=tip,
-                xytext=(px, py),
-                arrowprops={
-                    "arrowstyle": "-|>,head_width=0.45,head_length=0.9",
-                    "color": colour,
-                    "linewidth": 2.5,
-                    "shrinkA": 0,
-                    "shrinkB": 0,
-                },
-                annotation_clip=False,
-                zorder=4,
-            )
-        handles.append(Line2D([], [], color=GRADIENT_COLOUR, linewidth=2.5, label="∇f (uphill)"))
-        handles.append(Line2D([], [], color=DESCENT_COLOUR, linewidth=2.5, label="−∇f (descent direction)"))
+        handles.append(_minimum(axes, minimum, exact))
+    if direction is not None:
+        handles += _arrows(axes, (px, py), direction, ARROW_FRACTION * half)
     axes.plot([px], [py], color=PATH_COLOUR, marker="o", markersize=5, zorder=5)
     axes.set_xlim(cx - half, cx + half)
     axes.set_ylim(cy - half, cy + half)
     axes.set_aspect("equal")
-    axes.set_xlabel(x_name)
-    axes.set_ylabel(y_name)
+    axes.set_xlabel(names[0])
+    axes.set_ylabel(names[1])
     if gradient is None:
         title += "\n(∇f is undefined at the point: no arrows)"
-    elif not arrows:
+    elif direction is None:
         title += "\n(∇f = 0 at the point: no arrows)"
     axes.set_title(title_lines(title), fontsize=10)
     axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
@@ -263,6 +170,125 @@ def _draw(
         save(figure, target)
     finally:
         plt.close(figure)
+
+
+def _frame(
+    point: tuple[float, float],
+    trail: list[tuple[float, float]],
+    minimum: tuple[float, float] | None,
+    direction: tuple[float, float] | None,
+) -> tuple[float, float, float]:
+    """The square window: the point, the path and the minimum it ends at, and room for the arrows of a path."""
+    framed = [point, *trail, *([minimum] if minimum is not None and trail else [])]
+    cx, cy, half = _window(framed)
+    if not all(math.isfinite(v) for v in (cx - half, cx + half, cy - half, cy + half)):
+        raise JacError("--plot: the point is too far out to draw: the window around it is beyond floating point")
+    if direction is not None and trail:
+        length = ARROW_FRACTION * half
+        (px, py), (ux, uy) = point, direction
+        tips = [(px + length * ux, py + length * uy), (px - length * ux, py - length * uy)]
+        cx, cy, half = _window([*framed, *tips])
+    return cx, cy, half
+
+
+def _sample(
+    function: Callable[[Any, Any], Any], window: tuple[float, float, float], point: tuple[float, float]
+) -> tuple[Any, Any, Any, float]:
+    """f on a grid over the window (masked where undefined or complex) and its value at the point."""
+    import numpy as np
+
+    cx, cy, half = window
+    xs = np.linspace(cx - half, cx + half, GRID)
+    ys = np.linspace(cy - half, cy + half, GRID)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values: Any = np.broadcast_to(np.asarray(function(grid_x, grid_y)), grid_x.shape)
+        if np.iscomplexobj(values):
+            values = np.where(np.abs(values.imag) > 0, np.nan, values.real)
+        surface = np.ma.masked_invalid(values.astype(float))
+        at = function(np.array([point[0]]), np.array([point[1]]))
+        at_point = float(np.asarray(at, dtype=complex).real.ravel()[0])
+    return grid_x, grid_y, surface, at_point
+
+
+def _rings(axes: Any, grid_x: Any, grid_y: Any, surface: Any, at_point: float) -> None:
+    """The level sets in grey, labelled, and the one through the point darker in place of its close neighbours."""
+    import numpy as np
+
+    finite = surface.compressed()
+    if not finite.size:
+        return
+    ordered = sorted(set(np.quantile(finite, np.linspace(0.02, 0.98, RINGS)).tolist()))
+    if math.isfinite(at_point) and len(ordered) > 1:
+        # the ring through the point, to which the gradient is perpendicular
+        gap = float(np.median(np.diff(ordered)))
+        ordered = sorted([v for v in ordered if abs(v - at_point) > gap / 2] + [at_point])
+    if len(ordered) <= 1:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        others = [v for v in ordered if v != at_point]
+        rings = axes.contour(
+            grid_x, grid_y, surface, levels=others, colors=RING_COLOUR, linewidths=1.0, linestyles="solid"
+        )
+        axes.clabel(rings, others[::2], fontsize=7, fmt=_level_text, colors=RING_COLOUR)
+        if at_point in ordered:
+            ring = axes.contour(grid_x, grid_y, surface, levels=[at_point], colors=POINT_RING_COLOUR, linewidths=1.8)
+            axes.clabel(ring, fontsize=8, fmt=_level_text, colors=POINT_RING_COLOUR)
+
+
+def _trail(axes: Any, trail: list[tuple[float, float]]) -> Any:
+    """The descent path in black, dotted at its steps (every k-th of a long one), x at its end; its legend entry."""
+    from matplotlib.lines import Line2D
+
+    trail_x, trail_y = zip(*trail)
+    every = max(1, math.ceil(len(trail) / PATH_DOTS))
+    axes.plot(trail_x, trail_y, color=PATH_COLOUR, marker=".", markersize=5, markevery=every, linewidth=1.0, zorder=3)
+    axes.plot([trail_x[-1]], [trail_y[-1]], color=PATH_COLOUR, marker="x", markersize=9, zorder=3)
+    dots = "a dot at every step" if every == 1 else f"a dot every {every} steps"
+    return Line2D([], [], color=PATH_COLOUR, marker=".", label=f"descent path, {dots} (x: end)")
+
+
+def _minimum(axes: Any, minimum: tuple[float, float], exact: bool) -> Any:
+    """The minimum as a white star; its legend entry says whether it is exact or where a descent converged."""
+    from matplotlib.lines import Line2D
+
+    star: dict[str, Any] = {
+        "color": PATH_COLOUR,
+        "marker": MINIMUM_MARKER,
+        "markerfacecolor": "white",
+        "linestyle": "none",
+    }
+    axes.plot([minimum[0]], [minimum[1]], markersize=12, zorder=6, **star)
+    which = "minimum" if exact else "minimum found by the descent"
+    return Line2D([], [], markersize=10, label=which, **star)
+
+
+def _arrows(axes: Any, point: tuple[float, float], direction: tuple[float, float], length: float) -> list[Any]:
+    """The gradient (red) and the descent direction (blue) from the point, of one length; their legend entries."""
+    from matplotlib.lines import Line2D
+
+    (px, py), (ux, uy) = point, direction
+    for sign, colour in ((1, GRADIENT_COLOUR), (-1, DESCENT_COLOUR)):
+        axes.annotate(
+            "",
+            xy=(px + sign * length * ux, py + sign * length * uy),
+            xytext=(px, py),
+            arrowprops={
+                "arrowstyle": "-|>,head_width=0.45,head_length=0.9",
+                "color": colour,
+                "linewidth": 2.5,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
+            annotation_clip=False,
+            zorder=4,
+        )
+    return [
+        Line2D([], [], color=GRADIENT_COLOUR, linewidth=2.5, label="∇f (uphill)"),
+        Line2D([], [], color=DESCENT_COLOUR, linewidth=2.5, label="−∇f (descent direction)"),
+    ]
 
 
 def save(figure: Any, target: Path) -> None:
