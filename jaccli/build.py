@@ -22,22 +22,10 @@ from typing import Any, TypeAlias
 from jaccli import bounds, suggest
 from jaccli.engine.base import ADD, CALL, MUL, POW, UNDEFINED, Engine
 from jaccli.errors import ArityError, DomainError, ParseError, ShapeError, UnknownNameError
-from jaccli.functions import ELEMENTWISE, Functions
-from jaccli.problem import FUNCTION_NAMES, Variable
+from jaccli.functions import ARRAY_FUNCTIONS, ELEMENTWISE, Functions
+from jaccli.problem import Variable
 from jaccli.sizes import EXPONENTIAL, Sizes, brief
-from jaccli.syntax import NAME, RESERVED, Token, _family, _refusal, _Source
-
-ARRAY_FUNCTIONS: dict[str, int] = {
-    "sum": 1,
-    "dot": 2,
-    "transpose": 1,
-    "trace": 1,
-    "det": 1,
-    "inv": 1,
-    "diag": 1,
-    "outer": 2,
-    "norm": 1,
-}
+from jaccli.syntax import NAME, RESERVED, Token, _family, _refusal, _Source, chain
 
 
 @dataclass(frozen=True)
@@ -149,13 +137,7 @@ class Builder:
     def _chain(self, node: ast.BinOp) -> Value:
         """a + b - c or a * b / c, flattened so that long sums cost no recursion."""
         family = _family(node)
-        operands: list[tuple[ast.operator, ast.AST]] = []
-        current: ast.AST = node
-        while isinstance(current, ast.BinOp) and _family(current) is family:
-            operands.append((current.op, current.right))
-            current = current.left
-        operands.append((ast.Add() if family is ast.Add else ast.Mult(), current))
-        operands.reverse()
+        operands = chain(node)
         values: list[Value] = []
         engine = self.engine
         for op, operand in operands:
@@ -300,12 +282,7 @@ class Builder:
         """The texts of the operands of an element-wise operation, one per argument; None if they do not pair up."""
         operands: list[ast.AST]
         if isinstance(node, ast.BinOp) and _family(node) is not None:
-            family, operands = _family(node), []
-            current: ast.AST = node
-            while isinstance(current, ast.BinOp) and _family(current) is family:
-                operands.append(current.right)
-                current = current.left
-            operands = [current, *reversed(operands)]
+            operands = [operand for _, operand in chain(node)]
         elif isinstance(node, ast.BinOp):
             operands = [node.left, node.right]
         elif isinstance(node, ast.Call):
@@ -325,7 +302,7 @@ class Builder:
         name = self._name_of(node)
         if name in self.namespace:
             return self.namespace[name]
-        if name in ELEMENTWISE or name in ARRAY_FUNCTIONS or name in FUNCTION_NAMES:
+        if name in ELEMENTWISE or name in ARRAY_FUNCTIONS:
             raise self.fail(f"'{name}' is a function: write {name}(...)", node)
         if name in RESERVED:
             raise self.fail(f"unknown name '{name}': {RESERVED[name]}", node, UnknownNameError)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, SYMBOL, Engine
+from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, SYMBOL, Engine, children
 from jaccli.functions import Functions
 
 
@@ -41,14 +41,7 @@ class Differentiator:
         return found
 
     def _children(self, expr: Any) -> Sequence[Any]:
-        kind, a, b = self.node(expr)
-        if kind in (ADD, MUL):
-            return a
-        if kind == POW:
-            return (a, b)
-        if kind == CALL:
-            return b
-        return ()
+        return children(self.node(expr))
 
     def _order(self, root: Any) -> list[Any]:
         """The nodes that depend on a column, each before every node it uses, found in one walk.
@@ -165,10 +158,8 @@ class Differentiator:
 Rule = Callable[[Any, Sequence[Any]], list[Any]]
 
 
-def _rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
-    """name -> the partial derivatives of name(args) by each argument."""
-    f = functions.primitive
-    one, zero = engine.one, engine.zero
+def _arithmetic(engine: Engine) -> tuple[Callable[..., Any], ...]:
+    """Short names for the rules below: n(p, q) = p/q, add(*terms), mul(*factors), power(base, p, q) = base**(p/q)."""
 
     def n(p: int, q: int = 1) -> Any:
         return engine.number(p, q)
@@ -181,6 +172,15 @@ def _rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
 
     def power(base: Any, p: int, q: int = 1) -> Any:
         return engine.pow(base, n(p, q))
+
+    return n, add, mul, power
+
+
+def _rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
+    """name -> the partial derivatives of name(args) by each argument."""
+    f = functions.primitive
+    one, zero = engine.one, engine.zero
+    n, add, mul, power = _arithmetic(engine)
 
     def others(args: Sequence[Any], k: int, name: str) -> Any:
         rest = list(args[:k]) + list(args[k + 1 :])
@@ -222,18 +222,7 @@ def _elementary_rules(engine: Engine, functions: Functions) -> dict[str, Rule]:
     """The trigonometric, hyperbolic, exponential and logarithmic functions' derivatives."""
     f = functions.primitive
     one = engine.one
-
-    def n(p: int, q: int = 1) -> Any:
-        return engine.number(p, q)
-
-    def add(*terms: Any) -> Any:
-        return engine.add(list(terms))
-
-    def mul(*factors: Any) -> Any:
-        return engine.mul(list(factors))
-
-    def power(base: Any, p: int, q: int = 1) -> Any:
-        return engine.pow(base, n(p, q))
+    n, add, mul, power = _arithmetic(engine)
 
     def one_minus_square(a: Any) -> Any:
         return add(one, mul(n(-1), power(a, 2)))

@@ -58,6 +58,18 @@ ELEMENTWISE: dict[str, tuple[int, int | None]] = {
     "min": (1, None),
     "max": (1, None),
 }
+# name -> number of arguments: functions of whole vectors and matrices (jaccli.arrays).
+ARRAY_FUNCTIONS: dict[str, int] = {
+    "sum": 1,
+    "dot": 2,
+    "transpose": 1,
+    "trace": 1,
+    "det": 1,
+    "inv": 1,
+    "diag": 1,
+    "outer": 2,
+    "norm": 1,
+}
 _PIECEWISE = frozenset({"sign", "heaviside", "abs", "floor", "ceiling", "max", "min"})
 
 

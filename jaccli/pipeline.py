@@ -17,7 +17,7 @@ from jaccli import bounds
 from jaccli.build import Array, Builder, namespace
 from jaccli.derive import Differentiator
 from jaccli.engine import choose
-from jaccli.engine.base import ADD, CALL, MUL, POW, Engine
+from jaccli.engine.base import ADD, CALL, MUL, POW, Engine, children
 from jaccli.errors import (
     DomainError,
     JacError,
@@ -250,7 +250,7 @@ class Substitution:
                 continue
             if parts is None:
                 parts = node(current)
-                missing = [c for c in _children(parts) if c not in cache]
+                missing = [c for c in children(parts) if c not in cache]
                 if missing:
                     stack.append((current, parts))
                     stack.extend((c, None) for c in missing)
@@ -284,17 +284,6 @@ class Substitution:
                 sizes.check_build(CALL, a, args, f"{a}() at the point")
             return self.context.functions.primitive(a, args)
         return current
-
-
-def _children(parts: tuple[int, Any, Any]) -> Sequence[Any]:
-    kind, a, b = parts
-    if kind in (ADD, MUL):
-        return a
-    if kind == POW:
-        return (a, b)
-    if kind == CALL:
-        return b
-    return ()
 
 
 def evaluate(result: Result, points: Sequence[Sequence[tuple[str, Any]]], context: Context) -> Result:

@@ -16,57 +16,13 @@ from enum import StrEnum
 
 from jaccli import bounds, suggest
 from jaccli.errors import PointError, VariableError, quoted
+from jaccli.functions import ARRAY_FUNCTIONS, ELEMENTWISE
 from jaccli.structure import Group
 from jaccli.syntax import NAME, RESERVED, _entries, _parse_tree, _Source, natural_key, split_top_level
 
 CONSTANTS = ("pi", "e")
 # Names that are functions in jac's language: never variables.
-FUNCTION_NAMES = frozenset(
-    [
-        "sin",
-        "cos",
-        "tan",
-        "sec",
-        "csc",
-        "cot",
-        "asin",
-        "acos",
-        "atan",
-        "atan2",
-        "sinh",
-        "cosh",
-        "tanh",
-        "asinh",
-        "acosh",
-        "atanh",
-        "exp",
-        "log",
-        "ln",
-        "log2",
-        "log10",
-        "sqrt",
-        "cbrt",
-        "abs",
-        "sign",
-        "min",
-        "max",
-        "floor",
-        "ceiling",
-        "heaviside",
-        "sigmoid",
-        "relu",
-        "softplus",
-        "sum",
-        "dot",
-        "transpose",
-        "trace",
-        "det",
-        "inv",
-        "diag",
-        "outer",
-        "norm",
-    ]
-)
+FUNCTION_NAMES = frozenset(ELEMENTWISE) | frozenset(ARRAY_FUNCTIONS)
 _SIZE = re.compile(r"([0-9]+)(?:x([0-9]+))?\Z", re.ASCII)
 
 

@@ -237,6 +237,20 @@ def _family(node: ast.AST) -> type | None:
     return None
 
 
+def chain(node: ast.BinOp) -> list[tuple[ast.operator, ast.AST]]:
+    """The operands of a chain a + b - c or a * b / c, left to right, each with the operation that joins it
+    (the first with + or *): one list however long the chain, where the tree nests it to the left."""
+    family = _family(node)
+    operands: list[tuple[ast.operator, ast.AST]] = []
+    current: ast.AST = node
+    while isinstance(current, ast.BinOp) and _family(current) is family:
+        operands.append((current.op, current.right))
+        current = current.left
+    operands.append((ast.Add() if family is ast.Add else ast.Mult(), current))
+    operands.reverse()
+    return operands
+
+
 def _check_depth(root: ast.AST, source: _Source) -> None:
     """Nesting depth of the operations in the tree (calls, operators, signs); names and numbers do
     not count, and a chain a+b+c or a*b/c counts once. Iterative: the tree may be deep."""

@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from jaccli.api import solve
-from jaccli.build import ARRAY_FUNCTIONS
 from jaccli.cli import app
 from jaccli.errors import JacError
-from jaccli.functions import ELEMENTWISE
+from jaccli.functions import ARRAY_FUNCTIONS, ELEMENTWISE
 from jaccli.problem import Kind
 
 EXAMPLES = int(os.environ.get("JAC_FUZZ_EXAMPLES", "150"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 
 from jaccli.cli.app import app
@@ -35,6 +34,8 @@ from jaccli.cli.options import (
 from jaccli.errors import JacError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from jaccli.render.points import Undefined
     from jaccli.result import Result
 
@@ -60,6 +61,14 @@ class Request:
     plot: str | None = None
     sparse: bool = False
     quiet: bool = False
+
+    @classmethod
+    def of(cls, kind: str, texts: Sequence[str], options: Mapping[str, Any]) -> Request:
+        """The request of a command from its parameters (its `locals()`): those of them that are options here."""
+        names = {f.name for f in fields(cls)} - {"kind", "texts"}
+        given = {name: value for name, value in options.items() if name in names}
+        given["at"] = given.get("at") or ()
+        return cls(kind, texts, **given)
 
 
 def _run(request: Request) -> None:
@@ -198,25 +207,7 @@ def grad(
 
     Example: jac grad "x^2+y^2" --at 5,-5
     """
-    _run(
-        Request(
-            "gradient",
-            [expr],
-            vars_=vars_,
-            wrt=wrt,
-            at=at or (),
-            fmt=fmt,
-            json_=json_,
-            no_color=no_color,
-            timeout=timeout,
-            quiet=quiet,
-            points=points,
-            direction=direction,
-            plot=plot,
-            explain=explain,
-            sparse=sparse,
-        )
-    )
+    _run(Request.of("gradient", [expr], locals()))
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -240,23 +231,7 @@ def jacobian(
 
     Example: jac jacobian "x*y, x+y" --at 2,3
     """
-    _run(
-        Request(
-            "jacobian",
-            exprs,
-            vars_=vars_,
-            wrt=wrt,
-            at=at or (),
-            fmt=fmt,
-            json_=json_,
-            no_color=no_color,
-            timeout=timeout,
-            quiet=quiet,
-            points=points,
-            explain=explain,
-            sparse=sparse,
-        )
-    )
+    _run(Request.of("jacobian", exprs, locals()))
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -280,23 +255,7 @@ def diff(
 
     Example: jac diff "2*x**2" --at 2
     """
-    _run(
-        Request(
-            "derivative",
-            exprs,
-            vars_=vars_,
-            at=at or (),
-            fmt=fmt,
-            json_=json_,
-            no_color=no_color,
-            timeout=timeout,
-            quiet=quiet,
-            explain=explain,
-            var=var,
-            order=order,
-            points=points,
-        )
-    )
+    _run(Request.of("derivative", exprs, locals()))
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -318,20 +277,4 @@ def hessian(
 
     Example: jac hessian "x**3 + x*y**2" --at 1,2
     """
-    _run(
-        Request(
-            "hessian",
-            [expr],
-            vars_=vars_,
-            wrt=wrt,
-            at=at or (),
-            fmt=fmt,
-            json_=json_,
-            no_color=no_color,
-            timeout=timeout,
-            quiet=quiet,
-            points=points,
-            explain=explain,
-            sparse=sparse,
-        )
-    )
+    _run(Request.of("hessian", [expr], locals()))

@@ -59,6 +59,18 @@ PRIMITIVES: dict[str, int | None] = {
 Node = tuple[int, Any, Any]
 
 
+def children(node: Node) -> Sequence[Any]:
+    """The expressions a node is made of: the terms, factors, base and exponent, or arguments."""
+    kind, a, b = node
+    if kind in (ADD, MUL):
+        return a
+    if kind == POW:
+        return (a, b)
+    if kind == CALL:
+        return b
+    return ()
+
+
 class Engine(ABC):
     """Expressions of one computer-algebra library, behind the few operations jac needs."""
 

@@ -30,7 +30,7 @@ from jaccli.matrix_calculus.nodes import (
     is_matrix,
 )
 from jaccli.problem import Variable
-from jaccli.syntax import _family, _Source
+from jaccli.syntax import _family, _Source, chain
 
 
 def shape_of(variable: Variable) -> Shape:
@@ -98,13 +98,7 @@ class Typer:
 
     def _chain(self, node: ast.BinOp) -> Node:
         family = _family(node)
-        operands: list[tuple[ast.operator, ast.AST]] = []
-        current: ast.AST = node
-        while isinstance(current, ast.BinOp) and _family(current) is family:
-            operands.append((current.op, current.right))
-            current = current.left
-        operands.append((ast.Add() if family is ast.Add else ast.Mult(), current))
-        operands.reverse()
+        operands = chain(node)
         algebra, builder = self.algebra, self.builder
         values: list[Node] = []
         for op, operand in operands:

@@ -111,65 +111,57 @@ def draw(
     where undefined), `gradient` None means it is undefined at the point. `minimum` is the minimum where
     it is known: exactly (`minimum_exact`, a quadratic's) or where a converged descent ended."""
     with _matplotlib_folder():
+        plt = _pyplot()
+        from matplotlib.lines import Line2D
+
+        px, py = float(point[0]), float(point[1])
+        trail = [(float(p[0]), float(p[1])) for p in path] if path else []
+        norm = math.hypot(*gradient) if gradient is not None else 0.0
+        direction = (gradient[0] / norm, gradient[1] / norm) if gradient is not None and 0 < norm < math.inf else None
+        cx, cy, half = _frame((px, py), trail, minimum, direction)
+        grid_x, grid_y, surface, at_point = _sample(function, (cx, cy, half), (px, py))
+
+        figure, axes = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
+        _rings(axes, grid_x, grid_y, surface, at_point)
+        handles = [
+            Line2D([], [], color=RING_COLOUR, label="level sets of f (labelled with f)"),
+            Line2D([], [], color=POINT_RING_COLOUR, linewidth=1.8, label="level set through the point"),
+        ]
+        if trail:
+            handles.append(_trail(axes, trail))
+        if minimum is not None and abs(minimum[0] - cx) <= half and abs(minimum[1] - cy) <= half:
+            handles.append(_minimum(axes, minimum, minimum_exact))
+        if direction is not None:
+            handles += _arrows(axes, (px, py), direction, ARROW_FRACTION * half)
+        axes.plot([px], [py], color=PATH_COLOUR, marker="o", markersize=5, zorder=5)
+        axes.set_xlim(cx - half, cx + half)
+        axes.set_ylim(cy - half, cy + half)
+        axes.set_aspect("equal")
+        axes.set_xlabel(names[0])
+        axes.set_ylabel(names[1])
+        if gradient is None:
+            title += "\n(∇f is undefined at the point: no arrows)"
+        elif direction is None:
+            title += "\n(∇f = 0 at the point: no arrows)"
+        axes.set_title(title_lines(title), fontsize=10)
+        axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
+        figure.tight_layout()
         try:
-            import matplotlib
-        except ImportError:
-            raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}") from None
-        matplotlib.use("Agg")
-        _draw(target, function, names, point, gradient, title=title, path=path, minimum=minimum, exact=minimum_exact)
+            save(figure, target)
+        finally:
+            plt.close(figure)
 
 
-def _draw(
-    target: Path,
-    function: Callable[[Any, Any], Any],
-    names: Sequence[str],
-    point: Sequence[float],
-    gradient: Sequence[float] | None,
-    *,
-    title: str,
-    path: Sequence[Sequence[float]] | None = None,
-    minimum: tuple[float, float] | None = None,
-    exact: bool = False,
-) -> None:
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    px, py = float(point[0]), float(point[1])
-    trail = [(float(p[0]), float(p[1])) for p in path] if path else []
-    norm = math.hypot(*gradient) if gradient is not None else 0.0
-    direction = (gradient[0] / norm, gradient[1] / norm) if gradient is not None and 0 < norm < math.inf else None
-    cx, cy, half = _frame((px, py), trail, minimum, direction)
-    grid_x, grid_y, surface, at_point = _sample(function, (cx, cy, half), (px, py))
-
-    figure, axes = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
-    _rings(axes, grid_x, grid_y, surface, at_point)
-    handles = [
-        Line2D([], [], color=RING_COLOUR, label="level sets of f (labelled with f)"),
-        Line2D([], [], color=POINT_RING_COLOUR, linewidth=1.8, label="level set through the point"),
-    ]
-    if trail:
-        handles.append(_trail(axes, trail))
-    if minimum is not None and abs(minimum[0] - cx) <= half and abs(minimum[1] - cy) <= half:
-        handles.append(_minimum(axes, minimum, exact))
-    if direction is not None:
-        handles += _arrows(axes, (px, py), direction, ARROW_FRACTION * half)
-    axes.plot([px], [py], color=PATH_COLOUR, marker="o", markersize=5, zorder=5)
-    axes.set_xlim(cx - half, cx + half)
-    axes.set_ylim(cy - half, cy + half)
-    axes.set_aspect("equal")
-    axes.set_xlabel(names[0])
-    axes.set_ylabel(names[1])
-    if gradient is None:
-        title += "\n(∇f is undefined at the point: no arrows)"
-    elif direction is None:
-        title += "\n(∇f = 0 at the point: no arrows)"
-    axes.set_title(title_lines(title), fontsize=10)
-    axes.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
-    figure.tight_layout()
+def _pyplot() -> Any:
+    """matplotlib's pyplot on the Agg backend, which needs no display."""
     try:
-        save(figure, target)
-    finally:
-        plt.close(figure)
+        import matplotlib
+    except ImportError:
+        raise JacError(f"--plot needs matplotlib, which is not installed; install it with: {INSTALL}") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _frame(
