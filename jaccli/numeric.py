@@ -10,8 +10,10 @@ value for the same entry.
 Zero is decided exactly where the expression is exact: a sum whose terms cancel to within
 10**-(DIGITS - 10) of the largest of them is evaluated again at twice the precision, up to
 MOST_DIGITS digits, and is 0 when it cancels there too (log2(8) - 3 is 0; 1 + 1e-41 - 1 is not);
-so is sin or tan at a multiple of pi to that precision. The piecewise functions take that zero into account: sign(0) is
-0, heaviside(0) is 1/2, abs has the derivative sign, max and min of equal values agree.
+so is sin or tan at a multiple of pi, and cos or cot at an odd multiple of pi/2, to that precision
+(where csc and cot, or sec and tan, have a pole). The piecewise functions take that zero into
+account: sign(0) is 0, heaviside(0) is 1/2, abs has the derivative sign, max and min of equal
+values agree.
 """
 
 from __future__ import annotations
@@ -53,11 +55,11 @@ class Evaluator:
         ctx = self.ctx
         self._unary: dict[str, Callable[[Any], Any]] = {
             "sin": self._sin,
-            "cos": ctx.cos,
-            "tan": self._tan,
-            "sec": lambda a: self._reciprocal(ctx.cos(a)),
+            "cos": self._cos,
+            "tan": lambda a: self._quotient(self._sin(a), self._cos(a)),
+            "sec": lambda a: self._reciprocal(self._cos(a)),
             "csc": lambda a: self._reciprocal(self._sin(a)),
-            "cot": lambda a: self._reciprocal(self._tan_or_none(a)),
+            "cot": lambda a: self._quotient(self._cos(a), self._sin(a)),
             "asin": lambda a: ctx.asin(a) if abs(a) <= 1 else None,
             "acos": lambda a: ctx.acos(a) if abs(a) <= 1 else None,
             "atan": ctx.atan,
@@ -209,13 +211,14 @@ class Evaluator:
     def _sin(self, a: Any) -> Any:
         return self.ctx.mpf(0) if self._multiple_of_pi(a) else self.ctx.sin(a)
 
-    def _tan_or_none(self, a: Any) -> Any | None:
-        return self.ctx.mpf(0) if self._multiple_of_pi(a) else self.ctx.tan(a)
+    def _cos(self, a: Any) -> Any:
+        return self.ctx.mpf(0) if self._multiple_of_pi(a - self.ctx.pi / 2) else self.ctx.cos(a)
 
-    def _tan(self, a: Any) -> Any | None:
-        if self._multiple_of_pi(a - self.ctx.pi / 2):
-            return None  # a pole
-        return self._tan_or_none(a)
+    def _quotient(self, numerator: Any, denominator: Any) -> Any | None:
+        """tan and cot: a pole where the denominator is zero (cos at pi/2 to the precision), else exact zeros kept."""
+        if denominator == 0:
+            return None
+        return numerator if numerator == 0 else numerator / denominator
 
     def _reciprocal(self, a: Any | None) -> Any | None:
         return None if a is None or a == 0 else 1 / a

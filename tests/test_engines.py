@@ -99,6 +99,28 @@ def test_both_engines_agree_entry_by_entry(seed: int) -> None:
                 assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), functions
 
 
+@pytest.mark.parametrize("engine_name", ENGINES)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sec(acos(x))", None),  # cos(pi/2) is 0, not 1e-51: a pole, not a huge value
+        ("sec(atan2(1, x))", None),
+        ("tan(atan2(1, x))", None),
+        ("csc(2*asin(x))", None),
+        ("cot(acos(x))", 0),
+        ("cos(acos(x))", 0),
+        ("sin(2*atan(1 + x))", 1),
+    ],
+)
+def test_trigonometric_poles_and_zeros_reached_through_an_inverse_function(
+    engine_name: str, text: str, expected: int | None
+) -> None:
+    """At x = 0 the argument is a multiple of pi/2 only to the working precision; jac decides it."""
+    result = solve(Kind.GRADIENT, [text], vars="x", points=["0"], context=Context(engine(engine_name)))
+    value = Evaluator(result.engine, {"x": 0}).value(result.functions[0])
+    assert value == expected if expected is not None else value is None
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_an_entry_is_the_same_alone_and_inside_a_large_problem(seed: int) -> None:
     """The text and the value of an entry do not depend on what else is in the problem."""

@@ -58,6 +58,17 @@ def _sigmoid(v):
     return 1 / (1 + mpmath.exp(-v))
 
 
+def _pole(function: Callable[[mpmath.mpf], mpmath.mpf], of: Callable[[mpmath.mpf], mpmath.mpf]):
+    """tan, cot, sec, csc: no value where cos or sin is zero (sec(acos(0)), to the oracle's precision)."""
+
+    def apply(v: mpmath.mpf) -> mpmath.mpf:
+        if abs(of(v)) < mpmath.mpf("1e-45"):
+            raise ZeroDivisionError("a pole")
+        return function(v)
+
+    return apply
+
+
 # name -> the same function in mpmath, for one argument
 class Kinks:
     """Whether the last evaluation met a piecewise function exactly at its kink (abs at 0, a tie of
@@ -96,10 +107,10 @@ def _extremum(function: Callable[..., mpmath.mpf]) -> Callable[..., mpmath.mpf]:
 UNARY: dict[str, Callable[[mpmath.mpf], mpmath.mpf]] = {
     "sin": mpmath.sin,
     "cos": mpmath.cos,
-    "tan": mpmath.tan,
-    "sec": mpmath.sec,
-    "csc": mpmath.csc,
-    "cot": mpmath.cot,
+    "tan": _pole(mpmath.tan, mpmath.cos),
+    "sec": _pole(mpmath.sec, mpmath.cos),
+    "csc": _pole(mpmath.csc, mpmath.sin),
+    "cot": _pole(mpmath.cot, mpmath.sin),
     "asin": mpmath.asin,
     "acos": mpmath.acos,
     "atan": mpmath.atan,
