@@ -274,6 +274,27 @@ def stream_lines() -> None:
         _write_all(_control, b"S\n")
 
 
+def renew_deadline(seconds: float) -> None:
+    """From now on the child has `seconds` more before the parent stops it (jac check --file and --answers
+    bound each problem or answer, not the whole run); its CPU-time backstop moves with it."""
+    if _control is None:
+        return
+    sys.stdout.flush()
+    _write_all(_control, f"T{seconds!r}\n".encode())
+    try:
+        import resource
+    except ImportError:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    limit = int(used + 2 * seconds) + 5
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or limit > soft:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+
+
 def remove_afterwards(path: str) -> None:
     """A temporary file or folder of this command: the parent removes it if the child is stopped before
     it removes it itself (a timeout inside savefig)."""
@@ -560,6 +581,9 @@ class _Parent:
                 self.held = _Held()
             elif message.startswith(b"R"):
                 self.leftovers.append(message[1:])
+            elif message.startswith(b"T"):  # a new deadline, from now (renew_deadline)
+                self.deadline = time.monotonic() + float(message[1:]) + GRACE
+                signal.setitimer(signal.ITIMER_REAL, max(self.deadline - time.monotonic(), 1e-6))
 
     def _write_out(self, chunks: Iterable[bytes]) -> None:
         for chunk in chunks:
