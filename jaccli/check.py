@@ -75,6 +75,7 @@ class EntryCheck:
     given_value: float | int | str | None = None
     note: str | None = None  # why it is wrong, where no values show it
     agreed: int = 0  # for "random points": the points it agreed at
+    shown: tuple[str, str] | None = field(default=None, compare=False)  # the two values as the text writes them
 
     @property
     def description(self) -> str:
@@ -86,11 +87,8 @@ class EntryCheck:
         text = f"{text}; at {where}: "
         if self.note is not None:
             return text + self.note
-        shown = _shown(self.expected_value), _shown(self.given_value)
-        text += f"expected {shown[0]}, given {shown[1]}"
-        if shown[0] == shown[1]:
-            text += " (they differ in later digits)"
-        return text
+        shown = self.shown or (_shown(self.expected_value), _shown(self.given_value))
+        return text + f"expected {shown[0]}, given {shown[1]}"
 
 
 @dataclass(frozen=True)
@@ -356,26 +354,29 @@ class Checker:
             witness = tuple((c, result.text(v)) for c, v in point)
             outcome = self._compare_at(substitute, expected, given, inexact)
             if outcome is not None:
-                want, got, note = outcome
-                return replace(entry, equal=False, witness=witness, expected_value=want, given_value=got, note=note)
+                want, got, note, shown = outcome
+                return replace(
+                    entry, equal=False, witness=witness, expected_value=want, given_value=got, note=note, shown=shown
+                )
         return entry
 
     def _compare_at(
         self, substitute: Substitution, expected: Any, given: Any, inexact: bool
-    ) -> tuple[Any, Any, str | None] | None:
-        """None where the values are equal, else (expected value, given value, a note or None)."""
+    ) -> tuple[Any, Any, str | None, tuple[str, str] | None] | None:
+        """None where the values are equal, else (expected value, given value, a note or None, the values
+        as text: exact forms where they are short)."""
         evaluator = self.context.evaluator
         want_exact = substitute(expected)
         want = evaluator.value(want_exact)
         if want is None:
-            return None, None, "the expected entry is undefined there (no derivative), so no answer is right"
+            return None, None, "the expected entry is undefined there (no derivative), so no answer is right", None
         try:
             got_exact = substitute(given)
             got = evaluator.value(got_exact)
         except LimitError as error:
-            return _plain(want), None, f"the answer's value there is too large to compute ({error})"
+            return _plain(want), None, f"the answer's value there is too large to compute ({error})", None
         if got is None:
-            return _plain(want), None, None
+            return _plain(want), None, None, None
         if inexact:
             same = abs(want - got) <= self.tol
         else:
@@ -383,7 +384,13 @@ class Checker:
             same = evaluator.value(difference) == 0
             if not same and _agree(want, got) is not False:  # a cancellation too fine for 400 digits: ask SymPy
                 same = self._prove(want_exact, got_exact)[0] == "zero"
-        return None if same else (_plain(want), _plain(got), None)
+        if same:
+            return None
+        texts = [self.result.text(want_exact), self.result.text(got_exact)]
+        shown = _pair_text(want, got)
+        if not inexact and all(len(t) <= 40 for t in texts) and texts[0] != texts[1]:
+            shown = (texts[0], texts[1])
+        return _plain(want), _plain(got), None, shown
 
     # -- as functions -------------------------------------------------------------------------------
 
@@ -417,9 +424,10 @@ class Checker:
             if got is None or not agree:
                 witness = tuple((name, decimal_text(v)) for name, v in zip(self.sampler.names, point.values))
                 got_value = None if got is None else _plain(got)
+                shown = None if got is None else _pair_text(want, got)
                 return replace(
                     entry, equal=False, method="random points", witness=witness,
-                    expected_value=_plain(want), given_value=got_value,
+                    expected_value=_plain(want), given_value=got_value, shown=shown,
                 )  # fmt: skip
             compared += 1
         if expanded:
@@ -631,6 +639,24 @@ def _plain(value: Any) -> float | int | str:
         return int(shown)
     assert shown is not None
     return shown
+
+
+def _pair_text(want: Any, got: Any) -> tuple[str, str]:
+    """Two different values to 10 significant digits, or to as many more as it takes to tell them apart."""
+    import mpmath
+
+    texts = ("", "")
+    for digits in (10, 15, 20, 25, 30):
+        texts = (_number_text(mpmath, want, digits), _number_text(mpmath, got, digits))
+        if texts[0] != texts[1]:
+            break
+    return texts
+
+
+def _number_text(mpmath: Any, value: Any, digits: int) -> str:
+    if value == int(value) and abs(value) < 10**digits:
+        return str(int(value))
+    return str(mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits))
 
 
 def _shown(value: float | int | str | None) -> str:
