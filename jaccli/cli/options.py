@@ -32,6 +32,7 @@ METAVARS = {
     "--var": "NAME",
     "--order": "K",
     "--answer": "EXPR",
+    "--answers": "FILE",
     "--tol": "NUMBER",
     "--file": "FILE",
     "--rate": "NUMBER",
