@@ -124,7 +124,11 @@ def _csv_rows(text: str, source: str) -> Iterator[Submission]:
             except StopIteration:
                 return
             except csv.Error as error:
-                raise AnswerFileError(f"--answers {quoted(source)} line {reader.line_num}: {error}") from None
+                where = f"--answers {quoted(source)} line {reader.line_num}"
+                if "field limit" in str(error):
+                    limit = bounds.INPUT_CHARS
+                    raise bounds.refuse(limit, f"{where}: a field of more than {limit.value:,} characters") from None
+                raise AnswerFileError(f"{where}: {error}") from None
             if not any(f.strip() for f in fields):
                 continue  # a blank line
             number += 1
