@@ -24,18 +24,19 @@ import math
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from jaccli.answers import Answer
 from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, UNDEFINED, Engine
 from jaccli.errors import JacError, LimitError, ParseError, PointError, VariableError
-from jaccli.numeric import number
+from jaccli.numeric import Evaluator, number
 from jaccli.problem import Kind
 from jaccli.result import Result
-from jaccli.sampling import Sampler, decimal_text
+from jaccli.sampling import Point, Sampler, decimal_text
 
 if TYPE_CHECKING:
     from jaccli.build import Builder
@@ -47,8 +48,12 @@ PROOF_BUDGET = 10.0  # all proof attempts of one answer together
 AGREEING = 10  # points an entry must agree at to be right when the proof runs out of time
 EXPANDED_TERMS = 2_000  # a difference is multiplied out only when it has at most this many terms then
 AGREEMENT = 10**-20  # relative difference of two 30-digit values below which they agree
+RECHECK = 10**-6  # values closer than this (relative) are computed again at more digits before they differ
+RECHECK_DIGITS = (60, 120, 240)
 TINY = 10**-250  # a value this close to 0 cannot be told from a 0 that a cancellation gave
-HINT_POINTS = 12  # random points at which a hint (transposed, negated) must hold
+HINT_POINTS = 12
+GAP_POINTS = 5  # random points (besides those at branch changes) where the difference itself is computed
+WITNESS_NAMES = 12  # a witness shows every coordinate up to this many variables, beyond that the entry's
 KINDS = {"grad": "gradient", "jacobian": "jacobian", "diff": "derivative", "hessian": "hessian"}
 HINTS = {
     "transposed": "The answer is the transpose of the expected matrix (denominator layout); jac uses numerator "
@@ -267,6 +272,7 @@ class Checker:
         self._entries: dict[tuple[int, int, Any, bool], EntryCheck] = {}
         self._same: dict[tuple[Any, Any, bool], bool] = {}
         self._expanded: dict[Any, bool] = {}
+        self._general: dict[str, bool] = {}  # general forms of differences (see _prove): proved 0 or not
         self.proof_seconds = 0.0  # spent on the current answer
         # proofs may take half of the time of one check, so that a check ends with a verdict
         self.proof_budget = PROOF_BUDGET if seconds is None else min(PROOF_BUDGET, seconds / 2)
@@ -382,7 +388,13 @@ class Checker:
         else:
             difference = self.engine.subtract(want_exact, got_exact)
             same = evaluator.value(difference) == 0
-            if not same and _agree(want, got) is not False:  # a cancellation too fine for 400 digits: ask SymPy
+
+            # a difference that is not 0 as a number but too small to tell (a cancellation finer than
+            # 400 digits) is left to SymPy
+            def again(digits: int) -> tuple[Any, Any] | None:
+                return _values(Evaluator(self.engine, digits=digits), want_exact, got_exact)
+
+            if not same and _agreement(want, got, again) is not False:
                 same = self._prove(want_exact, got_exact)[0] == "zero"
         if same:
             return None
@@ -407,7 +419,7 @@ class Checker:
         if expanded and _defined_everywhere(engine, given):
             return entry
         compared = 0
-        for point in self.sampler.points_for((expected, given)):
+        for index, point in enumerate(self.sampler.points_for((expected, given))):
             evaluator = point.evaluator
             try:
                 want = evaluator.value(expected)
@@ -418,17 +430,29 @@ class Checker:
                 continue
             if got is None and point.kink:
                 continue  # at a kink the derivative is a convention: an answer undefined there is not wrong
-            agree = None if got is None else _agree(want, got)
+            agree = None if got is None else _agreement(want, got, partial(self._again, point, expected, given))
             if got is not None and agree is None:
                 continue
             if got is None or not agree:
-                witness = tuple((name, decimal_text(v)) for name, v in zip(self.sampler.names, point.values))
+                witness = self._witness(point, (expected, given))
                 got_value = None if got is None else _plain(got)
                 shown = None if got is None else _pair_text(want, got)
                 return replace(
                     entry, equal=False, method="random points", witness=witness,
                     expected_value=_plain(want), given_value=got_value, shown=shown,
                 )  # fmt: skip
+            if agree and (point.branch or index < GAP_POINTS):
+                # 20 digits cannot see a term 10**-25 of the value (a window 10**-3 wide at x = 10**6 under
+                # x**3): where such terms live, the difference itself is computed, and confirmed at more digits
+                gap = self._gap(point, difference)
+                if gap is not None:
+                    witness = self._witness(point, (expected, given))
+                    values = _number_text(want, 10), _number_text(got, 10)
+                    note = f"expected {values[0]}, given {values[1]}: they differ by {_number_text(gap, 10)}"
+                    return replace(
+                        entry, equal=False, method="random points", witness=witness,
+                        expected_value=_plain(want), given_value=_plain(got), note=note,
+                    )  # fmt: skip
             compared += 1
         if expanded:
             return entry
@@ -443,6 +467,34 @@ class Checker:
             return replace(entry, equal=False, method="random points", note=note)
         return replace(entry, method="random points", agreed=compared)
 
+    def _gap(self, point: Point, difference: Any) -> Any | None:
+        """The difference at the point where it is a number other than 0 that stays the same at 60 and 120
+        digits (noise after a cancellation changes with the digits, a true difference does not); else None."""
+        try:
+            if not point.evaluator.value(difference):
+                return None
+            found = [self.sampler.precise(point, digits).value(difference) for digits in RECHECK_DIGITS[:2]]
+        except LimitError:
+            return None
+        low, high = found
+        if not low or not high:
+            return None
+        return high if abs(high - low) <= RECHECK * abs(high) else None
+
+    def _again(self, point: Point, expected: Any, given: Any, digits: int) -> tuple[Any, Any] | None:
+        return _values(self.sampler.precise(point, digits), expected, given)
+
+    def _witness(self, point: Point, expressions: Sequence[Any]) -> tuple[tuple[str, str], ...]:
+        """The point's coordinates that the expressions depend on (all of them for a problem of a few
+        variables): enough to see the values again with --at."""
+        names = self.sampler.names
+        if len(names) > WITNESS_NAMES:
+            used = set().union(*(self.engine.free_symbols(e) for e in expressions))
+            chosen = [k for k, name in enumerate(names) if self.engine.symbol(name) in used]
+        else:
+            chosen = list(range(len(names)))
+        return tuple((names[k], decimal_text(point.values[k])) for k in chosen)
+
     def _expands_to_zero(self, difference: Any) -> bool:
         found = self._expanded.get(difference)
         if found is None:
@@ -453,27 +505,32 @@ class Checker:
 
     def _prove(self, expected: Any, given: Any) -> tuple[str, str | None]:
         """("zero", None) when SymPy simplifies the difference to 0 (or to 0 wherever it is defined),
-        ("nonzero", text) when it simplifies to something else, ("unknown", None) when it runs out of time."""
+        ("nonzero", text) when it simplifies to something else, ("unknown", None) when it runs out of time.
+
+        First the difference in general form is tried: the arguments of its functions replaced by
+        new variables (W_1_1*(1 - tanh(u)**2) - W_1_1/cosh(u)**2 with u = W_1_1*x_1 + ...). If that is
+        0 for every value of the new variables, so is the difference (and the entries of a matrix
+        answer often share one general form, whose proof is then remembered)."""
         remaining = self.proof_budget - self.proof_seconds
         if remaining <= 0:
             return "unknown", None
+        import sympy as sp  # its import (once, some 0.4 s) is not part of the time of a proof
+
+        from jaccli.engine.sympy_engine import to_sympy
+        from jaccli.mathfns import elementary
+
         started = time.monotonic()
         try:
             with time_limit(min(PROOF_SECONDS, remaining), _ProofOutOfTimeError):
-                import sympy as sp
-
-                from jaccli.engine.sympy_engine import to_sympy
-                from jaccli.mathfns import elementary
-
                 engine = self.engine
-                simplified = sp.simplify(elementary(to_sympy(engine, expected) - to_sympy(engine, given)))
-                if simplified == 0:
-                    return "zero", None
-                if isinstance(simplified, sp.Piecewise) and all(
-                    piece == 0 or piece is sp.nan for piece, _ in simplified.args
-                ):
-                    return "zero", None  # 0 wherever both are defined (the sampling checked where they are)
-                return "nonzero", _brief(sp.sstr(simplified))
+                difference = elementary(to_sympy(engine, expected) - to_sympy(engine, given))
+                general, key = _general_form(sp, difference)
+                if general is not None:
+                    if key not in self._general:
+                        self._general[key] = _simplified(sp, general)[0] == "zero"
+                    if self._general[key]:
+                        return "zero", None
+                return _simplified(sp, difference)
         except _ProofOutOfTimeError:
             return "unknown", None
         except Exception:  # SymPy failing on an expression is no verdict, as running out of time is not
@@ -561,6 +618,58 @@ class Checker:
         return agreed > 0
 
 
+def _simplified(sp: Any, difference: Any) -> tuple[str, str | None]:
+    simplified = sp.simplify(difference)
+    if simplified == 0:
+        return "zero", None
+    if isinstance(simplified, sp.Piecewise) and all(piece == 0 or piece is sp.nan for piece, _ in simplified.args):
+        return "zero", None  # 0 wherever both are defined (the sampling checked where they are)
+    return "nonzero", _brief(sp.sstr(simplified))
+
+
+def _general_form(sp: Any, difference: Any) -> tuple[Any | None, str]:
+    """The difference with every argument of a function that is not a lone variable or number replaced by
+    a new real variable (None when there is none), and a key that is the same for general forms that
+    differ only in the names of their variables."""
+    arguments: dict[Any, None] = {}
+    for node in sp.preorder_traversal(difference):
+        if isinstance(node, sp.Function):
+            arguments.update((a, None) for a in node.args if not (a.is_Symbol or a.is_Number))
+    if not arguments:
+        return None, ""
+    general = difference.xreplace({a: sp.Dummy(real=True) for a in arguments})
+    free = sorted(general.free_symbols, key=lambda symbol: (isinstance(symbol, sp.Dummy), str(symbol)))
+    renamed = general.xreplace({symbol: sp.Symbol(f"v{k}", real=True) for k, symbol in enumerate(free)})
+    return general, sp.srepr(renamed)
+
+
+def _agreement(want: Any, got: Any, again: Callable[[int], tuple[Any, Any] | None]) -> bool | None:
+    """Whether two values agree (see _agree). The evaluator keeps at least 10 significant digits through
+    any cancellation (it computes again at more digits where terms cancel beyond that), but not always
+    20: 1 - tanh(56)**2 at 30 digits cancels 48 of them. Values that differ by less than RECHECK are
+    therefore computed `again` at 60, 120 and 240 digits, where such noise shrinks and a real
+    difference stays; they agree if they agree at any of them."""
+    agree = _agree(want, got)
+    for digits in RECHECK_DIGITS:
+        if agree is not False or abs(want - got) > RECHECK * max(abs(want), abs(got)):
+            break
+        values = again(digits)
+        if values is None:
+            break
+        want, got = values
+        agree = _agree(want, got)
+    return agree
+
+
+def _values(evaluator: Evaluator, a: Any, b: Any) -> tuple[Any, Any] | None:
+    """The values of a and b, or None where either has none or is too large to compute."""
+    try:
+        found = evaluator.value(a), evaluator.value(b)
+    except LimitError:
+        return None
+    return None if None in found else found
+
+
 def _agree(want: Any, got: Any) -> bool | None:
     """Two 30-digit values that are the same number to 20 digits (relative), or both 0; None when one is 0
     and the other so small (below 10**-250) that the 0 may be a cancellation finer than 400 digits
@@ -641,19 +750,19 @@ def _plain(value: Any) -> float | int | str:
     return shown
 
 
-def _pair_text(want: Any, got: Any) -> tuple[str, str]:
+def _pair_text(want: Any, got: Any, digits: Sequence[int] = (10, 15, 20, 25, 30)) -> tuple[str, str]:
     """Two different values to 10 significant digits, or to as many more as it takes to tell them apart."""
-    import mpmath
-
     texts = ("", "")
-    for digits in (10, 15, 20, 25, 30):
-        texts = (_number_text(mpmath, want, digits), _number_text(mpmath, got, digits))
+    for count in digits:
+        texts = (_number_text(want, count), _number_text(got, count))
         if texts[0] != texts[1]:
             break
     return texts
 
 
-def _number_text(mpmath: Any, value: Any, digits: int) -> str:
+def _number_text(value: Any, digits: int) -> str:
+    import mpmath
+
     if value == int(value) and abs(value) < 10**digits:
         return str(int(value))
     return str(mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits))

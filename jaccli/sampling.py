@@ -5,7 +5,8 @@ check gives the same verdict and shows the same points every time):
 
 - random points spread over every scale: coordinates near 0 and far from it (from 10**-6 to
   10**9), of both signs, and in the boxes where the usual domains live (around 0, positive, inside
-  [-1, 1], beyond 1), each a decimal of four significant digits that is never a whole number;
+  [-1, 1], beyond 1), each a decimal of three or four significant digits, never 0 or ±1 (see
+  `_draw_point` for the mix);
 - the branch changes of the piecewise functions (abs, sign, heaviside, max, min, relu, floor,
   ceiling) of the entry and of the answer: where an argument is 0 (for max and min, where two
   arguments are equal; for floor and ceiling, where it is a whole number). A linear argument is
@@ -20,6 +21,7 @@ A perturbation that changes an answer only on part of the domain (`relu(x - 10)`
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 from collections.abc import Iterable, Iterator, Sequence
@@ -55,6 +57,7 @@ class Point:
     values: tuple[Fraction, ...]
     evaluator: Evaluator
     kink: bool = False
+    branch: bool = False  # at, around or between branch changes (not a random point)
 
 
 class Sampler:
@@ -69,6 +72,7 @@ class Sampler:
         self._zeros_found: dict[Any, list[tuple[tuple[int, int], tuple[Fraction, ...], bool]]] = {}
         self._arguments: dict[Any, tuple[Any, ...]] = {}
         self._points: dict[tuple[tuple[Fraction, ...], bool], Point | None] = {}
+        self._precise: dict[tuple[tuple[Fraction, ...], int], Evaluator] = {}
 
     # -- random points ------------------------------------------------------------------------------
 
@@ -79,7 +83,7 @@ class Sampler:
             draw = random.Random(self.seed)
             found: list[Point] = []
             for _ in range(CANDIDATES):
-                point = self.point(tuple(_coordinate(draw) for _ in self.names))
+                point = self.point(_draw_point(draw, len(self.names)))
                 if point is not None:
                     found.append(point)
                     if len(found) == SAMPLES:
@@ -89,7 +93,7 @@ class Sampler:
             self._random = found
         return self._random
 
-    def point(self, values: tuple[Fraction, ...], kink: bool = False) -> Point | None:
+    def point(self, values: tuple[Fraction, ...], kink: bool = False, branch: bool = False) -> Point | None:
         """The point, if every function has a value there (a value too large to compute has none)."""
         evaluator = Evaluator(self.engine, dict(zip(self.names, values)), digits=DIGITS)
         try:
@@ -97,7 +101,7 @@ class Sampler:
                 return None
         except LimitError:
             return None
-        return Point(values, evaluator, kink)
+        return Point(values, evaluator, kink, branch)
 
     # -- branch changes -----------------------------------------------------------------------------
 
@@ -122,14 +126,25 @@ class Sampler:
                         points.append(middle)
         return points
 
+    def precise(self, point: Point, digits: int) -> Evaluator:
+        """An evaluator at the point with more digits, from the exact coordinates (remembered)."""
+        key = (point.values, digits)
+        found = self._precise.get(key)
+        if found is None:
+            found = Evaluator(self.engine, dict(zip(self.names, point.values)), digits=digits)
+            self._precise[key] = found
+        return found
+
     def forget(self) -> None:
         """Drop values and points remembered for past answers once they take much memory; the random
         points themselves stay, and their values are computed again when needed."""
         if sum(len(p.evaluator.cache) for p in self.random_points) > _REMEMBERED:
             for point in self.random_points:
-                point.evaluator.cache.clear()
+                point.evaluator.clear()
         if len(self._points) > _REMEMBERED // 100:
             self._points.clear()
+        if sum(len(e.cache) for e in self._precise.values()) > _REMEMBERED:
+            self._precise.clear()
         if len(self._zeros_found) > _REMEMBERED // 100:
             self._zeros_found.clear()
             self._arguments.clear()
@@ -210,7 +225,7 @@ class Sampler:
     def _point(self, values: tuple[Fraction, ...], kink: bool = False) -> Point | None:
         key = (values, kink)
         if key not in self._points:
-            self._points[key] = self.point(values, kink)
+            self._points[key] = self.point(values, kink, branch=True)
         return self._points[key]
 
     def _crossings(self, expr: Any, base: tuple[Fraction, ...], k: int) -> list[tuple[Fraction, ...]]:
@@ -338,23 +353,41 @@ def _solve(
     return _moved(base, k, -rest / coefficient - base[k])
 
 
-def _coordinate(draw: random.Random) -> Fraction:
-    """A random coordinate of four significant digits, never a whole number (0 and ±1 are special
-    points): in a box around the usual domains, or at any scale from 10**-6 to 10**9, of either sign."""
-    if draw.random() < 0.4:
-        low, high = _BOXES[draw.randrange(len(_BOXES))]
-        while True:
-            thousandths = draw.randint(low * 1000, high * 1000)
-            if thousandths % 1000:
-                return Fraction(thousandths, 1000)
+def _draw_point(draw: random.Random, size: int) -> tuple[Fraction, ...]:
+    """A random point: two in five with every coordinate in a box around the usual domains, two in five
+    with every coordinate at one scale from 10**-6 to 10**9, one in five with each coordinate at a
+    scale of its own (so that a point where a product such as W@x stays moderate is not rare)."""
+    regime = draw.random()
+    if regime < 0.4:
+        return tuple(_in_box(draw) for _ in range(size))
+    if regime < 0.8:
+        scale = draw.randint(_SMALLEST, _LARGEST)
+        return tuple(_at_scale(draw, scale) for _ in range(size))
+    return tuple(
+        _in_box(draw) if draw.random() < 0.4 else _at_scale(draw, draw.randint(_SMALLEST, _LARGEST))
+        for _ in range(size)
+    )
+
+
+def _in_box(draw: random.Random) -> Fraction:
+    """Three decimals in one of the boxes, never a whole number (0 and ±1 are special points)."""
+    low, high = _BOXES[draw.randrange(len(_BOXES))]
     while True:
-        mantissa = Fraction(draw.randint(1001, 9999), 1000)
-        value = mantissa * Fraction(10) ** draw.randint(_SMALLEST, _LARGEST)
-        if value.denominator != 1 or value > 10:  # beyond 10, a whole number is as good a point as any
+        thousandths = draw.randint(low * 1000, high * 1000)
+        if thousandths % 1000:
+            return Fraction(thousandths, 1000)
+
+
+def _at_scale(draw: random.Random, scale: int) -> Fraction:
+    """Four significant digits times 10**scale, of either sign; a whole number only beyond 10."""
+    while True:
+        value = Fraction(draw.randint(1001, 9999), 1000) * Fraction(10) ** scale
+        if value.denominator != 1 or value > 10:
             break
     return value if draw.random() < 0.5 else -value
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def decimal_text(value: Fraction) -> str:
     """A coordinate as a decimal that --at reads back exactly."""
     if value.denominator == 1:

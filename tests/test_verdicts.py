@@ -65,10 +65,19 @@ def test_perturbations_on_part_of_the_domain_are_wrong_even_without_a_proof(no_p
 
 
 def test_a_difference_simplified_to_something_not_zero_is_never_equal():
-    # 10**-20 * x is too small for 20-digit agreement, and SymPy simplifies the difference to -x/10**20
-    found = verdict("diff", "x^2", "2x + 1e-20*x")
+    # 10**-30 * exp(-10**6 x**2) is too small to see beside 2x at any sampled point, but SymPy does not make it 0
+    found = verdict("diff", "x^2", "2x + 1e-30*exp(-10**6*x**2)")
     assert not found.passed
-    assert "SymPy simplifies the difference to -x/100000000000000000000, not 0" in found.message
+    simplified = "-exp(-1000000*x**2)/1000000000000000000000000000000"
+    assert found.message.endswith(f"(not shown equal: SymPy simplifies the difference to {simplified}, not 0)")
+
+
+def test_a_difference_too_small_for_20_digits_is_computed_where_it_matters(no_proof):
+    # 10**-20 of the value everywhere; and 2.5e-7 beside 4e18, in a window 10**-3 wide
+    tiny = verdict("diff", "x^2", "2x + 1e-20*x")
+    assert not tiny.passed and "they differ by -" in tiny.message
+    window = verdict("diff", "x^4", "4x^3 + relu(x - 10**6)*relu(10**6 + 1/1000 - x)")
+    assert not window.passed and "at x = 1000000.0005" in window.message
 
 
 def test_answers_at_a_point_are_exact_unless_written_as_decimals(jac):

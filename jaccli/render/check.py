@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from jaccli.grading import Row
     from jaccli.problems import ProblemResult
 
+SHOWN = 10  # wrong entries listed in text; JSON has them all
 STYLES = {"pass": "green", "fail": "red", "error": "yellow", "right": "green", "wrong": "red", "unreadable": "yellow"}
 
 
@@ -27,8 +28,11 @@ def write_verdict(verdict: Verdict, fmt: str, out: TextIO | None = None) -> None
         out.write(f"right: {verdict.reason}\n")
         return
     out.write(verdict.reason + "\n" if verdict.method == "shape" else f"wrong: {verdict.reason}\n")
-    for entry in verdict.wrong:
+    wrong = verdict.wrong
+    for entry in wrong[:SHOWN]:
         out.write(f"  {entry.description}\n")
+    if len(wrong) > SHOWN:
+        out.write(f"  ... and {len(wrong) - SHOWN} more (--json lists every entry)\n")
     if verdict.hint_text:
         out.write(f"hint: {verdict.hint_text}\n")
 
