@@ -40,6 +40,8 @@ DESCENT_STEPS = Limit("descent_steps", 1_000_000, "steps of gradient descent")
 POINT_VALUES = Limit("point_values", 25_000_000, "values in one --points input, held as 8-byte floats")
 PROBLEM_FILE_BYTES = Limit("problem_file_bytes", 2_000_000, "bytes in the problem file of jac check --file")
 PROBLEMS = Limit("problems", 10_000, "problems in one problem file")
+ANSWER_FILE_BYTES = Limit("answer_file_bytes", 20_000_000, "bytes in the answers of jac check --answers")
+ANSWERS = Limit("answers", 100_000, "answers in one jac check --answers input")
 # The whole computation: its address space (jaccli.guard), so that running out is a refusal, not a crash.
 MEMORY = Limit("memory", 2_048, "megabytes of memory for one command's computation")
 
@@ -63,6 +65,8 @@ ALL_LIMITS = (
     POINT_VALUES,
     PROBLEM_FILE_BYTES,
     PROBLEMS,
+    ANSWER_FILE_BYTES,
+    ANSWERS,
     MEMORY,
 )
 

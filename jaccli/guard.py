@@ -270,6 +270,16 @@ def stream_lines() -> None:
         _write_all(_control, b"S\n")
 
 
+def renew_deadline(seconds: float) -> None:
+    """From now on the child has `seconds` more before the parent stops it (jac check --file and --answers
+    bound each problem or answer, not the whole run); its CPU-time backstop moves with it."""
+    if _control is None:
+        return
+    sys.stdout.flush()
+    _write_all(_control, f"T{seconds!r}\n".encode())
+    _cap_cpu(seconds, renew=True)
+
+
 def remove_afterwards(path: str) -> None:
     """A temporary file or folder of this command: the parent removes it if the child is stopped before
     it removes it itself (a timeout inside savefig)."""
@@ -357,16 +367,21 @@ def _cap_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _cap_cpu(seconds: float) -> None:
-    """A backstop should the parent die first (kill -9): the child stops after about twice its time."""
+def _cap_cpu(seconds: float, *, renew: bool = False) -> None:
+    """A backstop should the parent die first (kill -9): the child stops after about twice its time;
+    renewed, twice its new time beyond the CPU time used so far (never lowered)."""
     try:
         import resource
     except ImportError:
         return
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = int(2 * seconds) + 5
+    used = 0.0
+    if renew:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        used = usage.ru_utime + usage.ru_stime
+    limit = int(used + 2 * seconds) + 5
     if soft != resource.RLIM_INFINITY:
-        limit = min(limit, soft)
+        limit = max(limit, soft) if renew else min(limit, soft)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     with contextlib.suppress(ValueError, OSError):

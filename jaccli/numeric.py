@@ -52,6 +52,7 @@ class Evaluator:
         self.tolerance = self.ctx.mpf(10) ** -(digits - 10)
         self.point = {name: self._mpf(value) for name, value in (point or {}).items()}
         self.cache: dict[Any, Any] = {}
+        self._deeper: dict[int, Evaluator] = {}  # the same point at more digits, for cancellations
         ctx = self.ctx
         self._unary: dict[str, Callable[[Any], Any]] = {
             "sin": self._sin,
@@ -168,10 +169,22 @@ class Evaluator:
         if abs(total) <= self.tolerance * largest:
             if self.digits < MOST_DIGITS and largest:
                 # cancellation to this precision: zero, or a value too small to see yet (1e-41 next to 1)
-                closer = Evaluator(self.engine, self.point, digits=min(2 * self.digits, MOST_DIGITS)).value(expr)
+                closer = self._deeper_evaluator(min(2 * self.digits, MOST_DIGITS)).value(expr)
                 return self.ctx.mpf(0) if closer is None or closer == 0 else +closer
             return self.ctx.mpf(0)  # the terms cancel: zero, as exactly as the expression is exact
         return self._finite(total)
+
+    def _deeper_evaluator(self, digits: int) -> Evaluator:
+        """One evaluator per precision at this point, so that its values are computed once."""
+        found = self._deeper.get(digits)
+        if found is None:
+            found = self._deeper[digits] = Evaluator(self.engine, self.point, digits=digits)
+        return found
+
+    def clear(self) -> None:
+        """Forget every value computed (the point stays)."""
+        self.cache.clear()
+        self._deeper.clear()
 
     def _power(self, base: Any, exponent: Any, exponent_expr: Any) -> Any | None:
         ctx = self.ctx

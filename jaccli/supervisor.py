@@ -202,6 +202,9 @@ class Parent:
                 self.held = _Held()
             elif message.startswith(b"R"):
                 self.leftovers.append(message[1:])
+            elif message.startswith(b"T"):  # a new deadline, from now (guard.renew_deadline)
+                self.deadline = time.monotonic() + float(message[1:]) + guard.GRACE
+                signal.setitimer(signal.ITIMER_REAL, max(self.deadline - time.monotonic(), 1e-6))
 
     def _write_out(self, chunks: Iterable[bytes]) -> None:
         for chunk in chunks:

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import jaccli
-from jaccli import bounds, check, descent, files, guard, points
+from jaccli import bounds, check, descent, files, guard, points, problems
 from jaccli.cli import app, completion
 from jaccli.errors import JacError, LimitError
 from jaccli.points import read_points
@@ -118,23 +118,23 @@ PROBLEM = '[[problem]]\nname = "p"\nkind = "grad"\nfunction = "x^2"\nanswer = "2
     ],
 )
 def test_toml_depth_skips_strings_and_comments(text, depth):
-    assert check.toml_depth(text)[0] == depth
+    assert problems.toml_depth(text)[0] == depth
 
 
 def test_deep_toml_is_refused_before_the_reader_recurses():
     text = PROBLEM + "at = " + "[" * 900 + "]" * 900 + "\n"
     with pytest.raises(LimitError, match=r"<stdin> line 6: arrays or inline tables nested 900 deep"):
-        check.load_problems(text, "<stdin>")
+        problems.load_problems(text, "<stdin>")
     inline = PROBLEM + "at = " + "{a = " * 900 + "1" + "}" * 900 + "\n"
     with pytest.raises(LimitError, match="nested 900 deep: over the limit nesting_depth"):
-        check.load_problems(inline, "<stdin>")
+        problems.load_problems(inline, "<stdin>")
 
 
 def test_nesting_up_to_the_limit_reaches_the_reader():
     depth = bounds.NESTING_DEPTH.value
     text = PROBLEM + "at = " + "[" * (depth - 1) + "]" * (depth - 1) + "\n"
     with pytest.raises(check.ProblemFileError, match="'at' must be a point"):
-        check.load_problems(text, "hw.toml")
+        problems.load_problems(text, "hw.toml")
 
 
 @pytest.mark.parametrize(
@@ -148,19 +148,19 @@ def test_nesting_up_to_the_limit_reaches_the_reader():
 )
 def test_odd_numbers_in_a_problem_file_are_refused_in_one_line(extra, message):
     with pytest.raises(check.ProblemFileError, match=message):
-        check.load_problems(PROBLEM + extra + "\n", "hw.toml")
+        problems.load_problems(PROBLEM + extra + "\n", "hw.toml")
 
 
 def test_a_tol_of_many_digits_that_fits_a_float_is_accepted():
-    (problem,) = check.load_problems(PROBLEM + "tol = 0." + "0" * 399 + "1\n", "hw.toml")
+    (problem,) = problems.load_problems(PROBLEM + "tol = 0." + "0" * 399 + "1\n", "hw.toml")
     assert problem.tol == 0.0 or problem.tol < 1e-300
 
 
 def test_the_number_of_problems_is_limited(monkeypatch):
     monkeypatch.setattr(bounds, "PROBLEMS", bounds.Limit("problems", 3, "problems in one problem file"))
-    assert len(check.load_problems(PROBLEM * 3, "hw.toml")) == 3
+    assert len(problems.load_problems(PROBLEM * 3, "hw.toml")) == 3
     with pytest.raises(LimitError, match=r"hw\.toml: 4 problems: over the limit problems"):
-        check.load_problems(PROBLEM * 4, "hw.toml")
+        problems.load_problems(PROBLEM * 4, "hw.toml")
 
 
 def test_a_problem_file_over_the_size_limit_is_refused_unread(tmp_path):

@@ -43,12 +43,17 @@ def test_right_answers_in_other_forms_exit_0(jac, kind, function, answer):
     assert done.stderr == ""
 
 
-def test_the_verdict_says_what_decided(jac):
+def test_the_verdict_says_what_decided(jac, monkeypatch):
     proved = jac("check", "diff", "sin(x)**2", "--answer", "sin(2*x)")
     assert proved.stdout.strip() == "right: equal"
-    # sign(x) and x/abs(x) differ at 0 only, where the answer is undefined: no proof, 50 points agree.
-    sampled = jac("check", "diff", "abs(x)", "--answer", "x/abs(x)")
-    assert sampled.stdout.strip() == "right: equal at 50 random points"
+    # sign(x) and x/abs(x) differ only at 0, where the answer is undefined: SymPy proves them equal elsewhere.
+    assert jac("check", "diff", "abs(x)", "--answer", "x/abs(x)").stdout.strip() == "right: equal"
+    # When the proof runs out of time, agreement at the sampled points decides, and the verdict says so.
+    monkeypatch.setattr(check.Checker, "_prove", lambda self, expected, given: ("unknown", None))
+    sampled = jac("check", "diff", "sin(x)**2", "--answer", "sin(2*x)")
+    assert sampled.returncode == 0
+    assert re.fullmatch(r"right: equal at [0-9]+ points \(not proved in time\)", sampled.stdout.strip())
+    assert int(re.search("[0-9]+", sampled.stdout).group()) >= check.AGREEING
 
 
 def test_a_wrong_entry_exits_1_and_names_it_with_a_point_where_they_differ(jac):
@@ -159,7 +164,7 @@ def test_a_batch_file_with_one_wrong_problem(jac, tmp_path):
     assert plain.stdout.splitlines()[-1] == "2 passed, 1 failed, 0 errors"
 
 
-def test_a_batch_file_that_passes_exits_0_and_an_unparseable_answer_is_an_error(jac, tmp_path):
+def test_a_batch_file_that_passes_exits_0_and_an_unreadable_answer_fails_with_its_reason(jac, tmp_path):
     right = HOMEWORK.replace("[1, 0]]", "[1, 1]]")
     (tmp_path / "hw.toml").write_text(right)
     assert jac("check", "--file", "hw.toml", cwd=tmp_path).returncode == 0
@@ -167,8 +172,10 @@ def test_a_batch_file_that_passes_exits_0_and_an_unparseable_answer_is_an_error(
     done = jac("check", "--file", "hw.toml", "--json", cwd=tmp_path)
     assert done.returncode == 1
     report = json.loads(done.stdout)
-    assert (report["passed"], report["failed"], report["errors"]) == (2, 0, 1)
-    assert report["results"][2]["status"] == "error"
+    assert (report["passed"], report["failed"], report["errors"]) == (2, 1, 0)
+    unreadable = report["results"][2]
+    assert (unreadable["status"], unreadable["unreadable"], unreadable["score"]) == ("fail", True, 0)
+    assert unreadable["message"] == "answer: '(' is never closed at column 4"
 
 
 @pytest.mark.parametrize(

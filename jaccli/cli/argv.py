@@ -145,7 +145,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
 # Options that only say what to print: --quiet says "nothing but ...", so these conflict with it.
 _SHAPES_OUTPUT = ("--json", "--format", "--explain", "--dir")
 # check --file takes everything about the problems from the file.
-_NOT_WITH_FILE = ("--answer", "--vars", "--wrt", "--var", "--order", "--at", "--tol")
+_NOT_WITH_FILE = ("--answer", "--answers", "--vars", "--wrt", "--var", "--order", "--at", "--tol")
 
 
 def conflicts(line: Line) -> str | None:
@@ -185,6 +185,8 @@ def _check_conflicts(line: Line) -> str | None:
             return f"--file takes the problems from the file: give no {what} with it"
         return None
     kind = line.positionals[0] if line.positionals else None
+    if line.given("--answer") and line.given("--answers"):
+        return "--answer checks one answer and --answers many: give one of them"
     if line.given("--tol") and not line.given("--at"):
         return "--tol applies to answers at a point: give --at too, or leave out --tol"
     if kind is not None and kind != "diff":

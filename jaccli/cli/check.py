@@ -1,10 +1,9 @@
-"""jac check: compare a given answer with the computed derivative, one problem or a file of them."""
+"""jac check: compare a given answer with the computed derivative; many answers to one problem; a file of problems."""
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import TYPE_CHECKING, Annotated, BinaryIO
+from typing import TYPE_CHECKING, Annotated, BinaryIO, NoReturn
 
 import typer
 
@@ -23,13 +22,16 @@ from jaccli.cli.options import (
     command,
     complete_check_kind,
     output_format,
+    read_stdin,
     read_texts,
+    renew_time_bound,
 )
-from jaccli.errors import ExitStatus, JacError, one_line, quoted
-from jaccli.render.as_json import SCHEMA
+from jaccli.errors import ExitStatus, JacError, quoted
 
 if TYPE_CHECKING:
-    from jaccli.check import ProblemResult, Verdict
+    from jaccli.check import Checker, Verdict
+    from jaccli.grading import Row
+    from jaccli.problems import ProblemResult
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -45,7 +47,16 @@ def check(
         str | None,
         typer.Option(
             "--answer",
-            help="The answer to check: '2x, 2y' or '[2x, 2y]' (a row or column), '[[y, x], [1, 1]]' or 'y, x; 1, 1'.",
+            help="The answer to check: '2x, 2y' or '[2x, 2y]' (a row or column), '[[y, x], [1, 1]]' or 'y, x; 1, 1'; "
+            "- reads standard input.",
+        ),
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            help="Check many answers to the problem: a CSV file with a header row that has an 'answer' column "
+            "(and 'id'), or JSON Lines of objects with 'answer' (and 'id'); - reads standard input.",
         ),
     ] = None,
     vars_: Vars = None,
@@ -54,7 +65,10 @@ def check(
     order: Annotated[int, typer.Option("--order", help="(diff) The order of the derivative.")] = 1,
     at: At = None,
     tol: Annotated[
-        float, typer.Option("--tol", help="With --at: the largest absolute difference still counted as equal.")
+        float,
+        typer.Option(
+            "--tol", help="With --at: the largest absolute difference still counted as equal, for inexact numbers."
+        ),
     ] = 1e-9,
     file: Annotated[
         str | None, typer.Option("--file", help="A TOML file of [[problem]] tables to check at once; - reads stdin.")
@@ -72,50 +86,86 @@ def check(
     chosen = output_format(fmt, json_, no_color=no_color)
     if file is not None:
         with command(timeout):
-            if kind is not None or exprs or answer is not None:
+            if kind is not None or exprs or answer is not None or answers is not None:
                 raise JacError("--file takes the problems from the file: give no KIND, EXPR or --answer with it")
-            results = _run_file(file)
+            results = _run_file(file, timeout)
         if not quiet:
-            _write_summary(results, chosen, color=not no_color)
+            from jaccli.render.check import write_report
+
+            write_report(results, chosen, color=not no_color)
         failed = any(r.status != "pass" for r in results)
         raise typer.Exit(ExitStatus.CHECK_FAILED if failed else ExitStatus.OK)
+    rows: list[Row] | None = None
+    verdict: Verdict | None = None
     with command(timeout):
-        from jaccli.check import KINDS, check_texts
+        from jaccli.check import KINDS, checker
 
         if kind is None:
-            raise JacError("jac check needs KIND EXPR... --answer ANSWER, or --file FILE")
+            raise JacError("jac check needs KIND EXPR... --answer ANSWER, --answers FILE, or --file FILE")
         if kind not in KINDS:
             raise JacError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
         if not exprs:
             raise JacError(f"jac check {kind} needs the function to differentiate")
-        if answer is None:
-            raise JacError("jac check needs --answer ANSWER")
-        verdict = check_texts(
-            kind, read_texts(exprs), answer, vars_=vars_, wrt=wrt, var=var, order=order, at=at or (), tol=tol
+        if answer is None and answers is None:
+            raise JacError("jac check needs --answer ANSWER (or --answers FILE for many)")
+        if sum(word == "-" for word in (*exprs, answer, answers)) > 1:
+            raise JacError("standard input can be read once: give - for only one of EXPR, --answer and --answers")
+        functions = read_texts(exprs)
+        at_points = at or ()
+        prepared = checker(
+            kind, functions, vars_=vars_, wrt=wrt, var=var, order=order, at=at_points, tol=tol, seconds=timeout
         )
+        if answers is not None:
+            rows = _grade(prepared, answers, timeout)
+        else:
+            assert answer is not None
+            verdict = prepared.check_text(read_stdin().strip() if answer == "-" else answer)
+    if rows is not None:
+        _finish_rows(rows, chosen, quiet=quiet, color=not no_color)
+    assert verdict is not None
     if not quiet:
-        _write_verdict(verdict, chosen)
+        from jaccli.render.check import write_verdict
+
+        write_verdict(verdict, chosen)
     raise typer.Exit(ExitStatus.OK if verdict.passed else ExitStatus.CHECK_FAILED)
 
 
-def _run_file(file: str) -> list[ProblemResult]:
+def _grade(prepared: Checker, source: str, timeout: float) -> list[Row]:
+    from jaccli.grading import decode, grade, read_submissions
+
+    data = _read_input(source, "--answers", _answer_limit())
+    submissions = read_submissions(decode(data, source), source)
+    rows = list(grade(prepared, submissions, timeout, renew_time_bound))
+    renew_time_bound(timeout)  # writing the rows is bounded as a command is
+    return rows
+
+
+def _answer_limit() -> int:
     from jaccli import bounds
-    from jaccli.check import ProblemFileError, load_problems, run_problem
+
+    return bounds.ANSWER_FILE_BYTES.value
+
+
+def _finish_rows(rows: list[Row], fmt: str, *, quiet: bool, color: bool) -> NoReturn:
+    from jaccli.grading import counts
+    from jaccli.render.check import write_rows
+
+    if not quiet:
+        write_rows(rows, fmt, color=color)
+        sys.stdout.flush()
+        typer.echo(counts(rows), err=True)
+    failed = any(r.status != "right" for r in rows)
+    raise typer.Exit(ExitStatus.CHECK_FAILED if failed else ExitStatus.OK)
+
+
+def _run_file(file: str, timeout: float) -> list[ProblemResult]:
+    from jaccli import bounds
+    from jaccli.check import ProblemFileError
+    from jaccli.problems import load_problems, run_problem
 
     limit = bounds.PROBLEM_FILE_BYTES
     source = "<stdin>" if file == "-" else file
-    try:
-        if file == "-":
-            buffer = getattr(sys.stdin, "buffer", None)
-            if buffer is None:  # a text stream without bytes underneath (an embedding program's)
-                data = sys.stdin.read(limit.value + 1).encode("utf-8", "surrogateescape")
-            else:
-                data = _read_bounded(buffer, limit.value)
-        else:
-            with open(file, "rb") as stream:
-                data = _read_bounded(stream, limit.value)
-    except OSError as error:
-        raise ProblemFileError(f"--file: cannot read '{quoted(file, 200)}': {error.strerror or error}") from None
+    data = _read_input(file, "--file", limit.value)
     if len(data) > limit.value:
         raise bounds.refuse(limit, f"--file {quoted(source)}: more than {limit.value:,} bytes")
     try:
@@ -125,64 +175,35 @@ def _run_file(file: str) -> list[ProblemResult]:
         raise ProblemFileError(
             f"{what} is not valid UTF-8 (the byte 0x{data[error.start]:02X} at offset {error.start})"
         ) from None
-    return [run_problem(problem) for problem in load_problems(text, source)]
+    results = []
+    for problem in load_problems(text, source):
+        renew_time_bound(timeout + 1)  # each problem has --timeout of its own
+        results.append(run_problem(problem, timeout))
+    renew_time_bound(timeout)
+    return results
+
+
+def _read_input(name: str, option: str, limit: int) -> bytes:
+    """The bytes of a file (or of standard input for -), at most limit + 1 of them: enough to tell
+    that a file (or /dev/zero) is over the limit."""
+    from jaccli.check import ProblemFileError
+
+    try:
+        if name == "-":
+            buffer = getattr(sys.stdin, "buffer", None)
+            if buffer is None:  # a text stream without bytes underneath (an embedding program's)
+                return sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+            return _read_bounded(buffer, limit)
+        with open(name, "rb") as stream:
+            return _read_bounded(stream, limit)
+    except OSError as error:
+        raise ProblemFileError(f"{option}: cannot read '{quoted(name, 200)}': {error.strerror or error}") from None
 
 
 def _read_bounded(stream: BinaryIO, limit: int) -> bytes:
-    """At most limit + 1 bytes: enough to tell that a file (or /dev/zero) is over the limit."""
     parts = []
     left = limit + 1
     while left > 0 and (part := stream.read(min(left, 1 << 16))):
         parts.append(part)
         left -= len(part)
     return b"".join(parts)
-
-
-def _write_verdict(verdict: Verdict, fmt: str) -> None:
-    if fmt == "json":
-        sys.stdout.write(json.dumps({"schema": SCHEMA} | verdict.as_dict(), ensure_ascii=False) + "\n")
-        return
-    if verdict.passed:
-        sys.stdout.write(f"right: {verdict.reason}\n")
-        return
-    sys.stdout.write(verdict.reason + "\n" if verdict.method == "shape" else f"wrong: {verdict.reason}\n")
-    for entry in verdict.wrong:
-        sys.stdout.write(f"  {entry.description}\n")
-
-
-def _write_summary(results: list[ProblemResult], fmt: str, *, color: bool) -> None:
-    counts = {status: sum(r.status == status for r in results) for status in ("pass", "fail", "error")}
-    if fmt == "json":
-        report = {
-            "schema": SCHEMA,
-            "passed": counts["pass"],
-            "failed": counts["fail"],
-            "errors": counts["error"],
-            "results": [{"name": r.name, "status": r.status, "message": r.message} for r in results],
-        }
-        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
-        return
-    total = f"{counts['pass']} passed, {counts['fail']} failed, {counts['error']} errors"
-    # Names and messages come from the file: printed as they are, one line each, never read as markup.
-    names = [one_line(r.name) for r in results]
-    messages = [one_line(r.message) for r in results]
-    if fmt == "table":
-        from rich.table import Table
-        from rich.text import Text
-
-        from jaccli.render.terminal import make_console
-
-        styles = {"pass": "green", "fail": "red", "error": "yellow"}
-        table = Table()
-        for heading in ("problem", "verdict", "reason"):
-            table.add_column(heading, overflow="fold")  # wrapped, never cut
-        for r, name, message in zip(results, names, messages):
-            table.add_row(Text(name), Text(r.status, style=styles[r.status]), Text(message))
-        console = make_console(sys.stdout, color=color)
-        console.print(table, soft_wrap=False)
-        console.print(Text(total))
-        return
-    width = max(len(name) for name in names)
-    for r, name, message in zip(results, names, messages):
-        sys.stdout.write(f"{r.status.upper():<5}  {name:<{width}}  {message}\n")
-    sys.stdout.write(total + "\n")

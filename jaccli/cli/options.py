@@ -32,6 +32,7 @@ METAVARS = {
     "--var": "NAME",
     "--order": "K",
     "--answer": "EXPR",
+    "--answers": "FILE",
     "--tol": "NUMBER",
     "--file": "FILE",
     "--rate": "NUMBER",
@@ -289,6 +290,18 @@ def command(timeout: float) -> Iterator[Output]:
     sys.stdout.flush()
 
 
+_bounded = False  # a command's in-process timer is running (_time_bound)
+
+
+def renew_time_bound(seconds: float) -> None:
+    """Give the running command `seconds` more from now, whatever it had left: jac check --file and
+    --answers bound each problem or answer by --timeout, not the whole run. Both bounds move: the
+    parent's deadline for the child and the in-process timer."""
+    guard.renew_deadline(seconds)
+    if _bounded:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
 class _Deadline(BaseException):
     """Raised by the timer. Not an Exception, so that no `except Exception` (SymPy has some) and no
     per-problem `except JacError` swallows it on the way out; the command turns it into a JacError."""
@@ -310,13 +323,16 @@ def _time_bound(seconds: float) -> Iterator[None]:
     def on_alarm(signum: int, frame: FrameType | None) -> None:
         raise _Deadline
 
+    global _bounded
     previous = signal.getsignal(signal.SIGALRM)
     try:
         try:
             signal.signal(signal.SIGALRM, on_alarm)
             signal.setitimer(signal.ITIMER_REAL, seconds)
+            _bounded = True
             yield
         finally:
+            _bounded = False
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Deadline:
         # also when the timer fired on the way out, before it was stopped: the time is up either way

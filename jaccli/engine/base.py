@@ -108,6 +108,11 @@ class Engine(ABC):
         """expr with the given subexpressions (symbols) replaced, the engine simplifying as it goes."""
 
     @abstractmethod
+    def expand(self, expr: Any) -> Any:
+        """expr with products of sums multiplied out (not inside function arguments): an identity,
+        used by jac check to see that two forms are equal without SymPy. The caller bounds its size."""
+
+    @abstractmethod
     def compile(self, symbols: Sequence[Any], entries: Sequence[Any]) -> Any:
         """A function of an (N, len(symbols)) float array giving the (N, len(entries)) values; the
         entries are elementary (see jaccli.compiled), NaN where undefined."""

@@ -192,6 +192,9 @@ class SymEngineEngine(Engine):
     def substitute(self, expr: Any, mapping: Mapping[Any, Any]) -> Any:
         return expr.subs(dict(mapping))
 
+    def expand(self, expr: Any) -> Any:
+        return se.expand(expr)
+
     def compile(self, symbols: Sequence[Any], entries: Sequence[Any]) -> Any:
         import numpy as np
 

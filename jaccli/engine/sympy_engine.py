@@ -133,6 +133,9 @@ class SymPyEngine(Engine):
     def substitute(self, expr: Any, mapping: Mapping[Any, Any]) -> Any:
         return expr.xreplace(dict(mapping))
 
+    def expand(self, expr: Any) -> Any:
+        return sp.expand(expr)
+
     def compile(self, symbols: Sequence[Any], entries: Sequence[Any]) -> Any:
         from functools import reduce
 
