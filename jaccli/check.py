@@ -20,23 +20,44 @@ answers against it (`jac check --answers`), remembering the verdict of each entr
 
 from __future__ import annotations
 
-import math
-import signal
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from jaccli.answers import Answer
-from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, UNDEFINED, Engine
-from jaccli.errors import JacError, LimitError, ParseError, PointError, VariableError
-from jaccli.numeric import Evaluator, number
+from jaccli.engine.base import Engine
+from jaccli.equality import (
+    EXPANDED_TERMS,
+    RECHECK,
+    RECHECK_DIGITS,
+    agree,
+    agreement,
+    defined_everywhere,
+    prove_zero,
+    terms,
+    values,
+)
+from jaccli.errors import JacError, LimitError, PointError, VariableError
+from jaccli.numeric import Evaluator
 from jaccli.problem import Kind
 from jaccli.result import Result
 from jaccli.sampling import Point, Sampler, decimal_text
+from jaccli.verdict import (
+    AnswerError,
+    EntryCheck,
+    Matrix,
+    Verdict,
+    fit_answer,
+    gradient_matrix_shape,
+    number_text,
+    pair_text,
+    plain,
+    position,
+    shape_name,
+    shape_text,
+)
 
 if TYPE_CHECKING:
     from jaccli.build import Builder
@@ -46,11 +67,6 @@ DEFAULT_TOL = 1e-9  # absolute tolerance for inexact numbers with --at
 PROOF_SECONDS = 2.0  # SymPy's attempt to prove one entry equal
 PROOF_BUDGET = 10.0  # all proof attempts of one answer together
 AGREEING = 10  # points an entry must agree at to be right when the proof runs out of time
-EXPANDED_TERMS = 2_000  # a difference is multiplied out only when it has at most this many terms then
-AGREEMENT = 10**-20  # relative difference of two 30-digit values below which they agree
-RECHECK = 10**-6  # values closer than this (relative) are computed again at more digits before they differ
-RECHECK_DIGITS = (60, 120, 240)
-TINY = 10**-250  # a value this close to 0 cannot be told from a 0 that a cancellation gave
 HINT_POINTS = 12
 GAP_POINTS = 5  # random points (besides those at branch changes) where the difference itself is computed
 WITNESS_NAMES = 12  # a witness shows every coordinate up to this many variables, beyond that the entry's
@@ -62,189 +78,6 @@ HINTS = {
     "negated": "The answer is minus the expected one: every sign is flipped.",
     "negated_gradient": "The answer is minus the gradient: that is -∇f, the descent direction, not ∇f.",
 }
-
-
-@dataclass(frozen=True)
-class EntryCheck:
-    """One entry of the answer against the computed one."""
-
-    row: int  # 1-based
-    column: int  # 1-based
-    position: str  # ∂f/∂y, J[2,1] (∂f_2/∂x), H[1,2] ...
-    expected: str
-    given: str
-    equal: bool
-    method: str  # "symbolic" | "random points" | "point"
-    witness: tuple[tuple[str, str], ...] | None = None  # a point where they differ
-    expected_value: float | int | str | None = None  # the values at the witness (str: beyond a double)
-    given_value: float | int | str | None = None
-    note: str | None = None  # why it is wrong, where no values show it
-    agreed: int = 0  # for "random points": the points it agreed at
-    shown: tuple[str, str] | None = field(default=None, compare=False)  # the two values as the text writes them
-
-    @property
-    def description(self) -> str:
-        """`∂f/∂y: expected 2*y, given 3*y; at x = 0.5, y = 1.25: expected 2.5, given 3.75`."""
-        text = f"{self.position}: expected {self.expected}, given {self.given}"
-        if self.witness is None:
-            return f"{text} ({self.note or 'not shown equal at any point where both are defined'})"
-        where = ", ".join(f"{name} = {value}" for name, value in self.witness)
-        text = f"{text}; at {where}: "
-        if self.note is not None:
-            return text + self.note
-        shown = self.shown or (_shown(self.expected_value), _shown(self.given_value))
-        return text + f"expected {shown[0]}, given {shown[1]}"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The outcome of one check."""
-
-    passed: bool
-    reason: str  # "equal", "equal at 50 random points", "wrong shape: ...", "1 of 2 entries differ"
-    method: str  # "symbolic" | "random points" | "point" | "shape"
-    expected_shape: tuple[int, int]
-    given_shape: tuple[int, int]
-    entries: tuple[EntryCheck, ...]
-    result: Result | None = field(default=None, compare=False, repr=False)
-    answer: str = ""
-    hint: str | None = None  # "transposed" | "negated" | "shape" | None
-    hint_text: str | None = None  # the hint as a sentence
-
-    @property
-    def wrong(self) -> tuple[EntryCheck, ...]:
-        return tuple(e for e in self.entries if not e.equal)
-
-    @property
-    def score(self) -> float | int:
-        """The share of the entries that are equal, 0 to 1 (0 for an answer of the wrong shape); 0 and 1 as integers."""
-        if not self.entries:
-            return 1 if self.passed else 0
-        equal = sum(e.equal for e in self.entries)
-        if equal in (0, len(self.entries)):
-            return 1 if equal else 0
-        return round(equal / len(self.entries), 6)
-
-    @property
-    def message(self) -> str:
-        """One line: the reason or the first wrong entry, then the hint."""
-        wrong = self.wrong
-        if not wrong:
-            text = self.reason
-        else:
-            more = f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""
-            text = f"{wrong[0].description}{more}"
-        return f"{text}. {self.hint_text}" if self.hint_text else text
-
-    def as_dict(self) -> dict[str, Any]:
-        result = self.result
-        about: dict[str, Any] = {}
-        if result is not None:
-            about = {
-                "schema": 1,
-                "kind": result.kind.value,
-                "functions": list(result.function_texts),
-                "variables": list(result.variables),
-                "expected": result.symbolic,
-                "answer": self.answer,
-            }
-        return about | {
-            "status": "pass" if self.passed else "fail",
-            "passed": self.passed,
-            "score": self.score,
-            "hint": self.hint,
-            "reason": self.reason,
-            "message": self.message,
-            "method": self.method,
-            "expected_shape": list(self.expected_shape),
-            "given_shape": list(self.given_shape),
-            "entries": [
-                {
-                    "row": e.row,
-                    "column": e.column,
-                    "position": e.position,
-                    "expected": e.expected,
-                    "given": e.given,
-                    "equal": e.equal,
-                    "method": e.method,
-                    "witness": None if e.witness is None else dict(e.witness),
-                    "expected_value": e.expected_value,
-                    "given_value": e.given_value,
-                    "note": e.note,
-                }
-                for e in self.entries
-            ],
-        }
-
-
-class ProblemFileError(JacError):
-    """A problem file that cannot be read as problems (exit 2, not a failed check)."""
-
-
-class AnswerError(ParseError):
-    """An answer that cannot be read (exit 2 for one answer; `unreadable` among many)."""
-
-
-def position(result: Result, i: int, j: int) -> str:
-    """Where an entry sits, in the words of its kind (0-based i, j)."""
-    variable = result.variables[j]
-    if result.kind is Kind.GRADIENT:
-        return f"∂f/∂{variable}"
-    if result.kind is Kind.HESSIAN:
-        first = result.variables[i]
-        second = f"∂{first}²" if i == j else f"∂{first}∂{variable}"
-        return f"H[{i + 1},{j + 1}] (∂²f/{second})"
-    if result.kind is Kind.JACOBIAN:
-        return f"J[{i + 1},{j + 1}] (∂{result.rows[i]}/∂{variable})"
-    order = "" if result.order == 1 else f"^{result.order}"
-    name = f"d{order}{result.rows[i]}/d{variable}{order}"
-    return name if result.shape[0] == 1 else f"[{i + 1},1] ({name})"
-
-
-def gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
-    """W's shape, for a scalar function differentiated by one matrix variable W; else None."""
-    groups = result.column_groups
-    if len(result.rows) != 1 or result.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
-        return None
-    if result.row_groups and result.row_groups[0].vector:
-        return None
-    rows, columns = groups[0].shape
-    return rows, columns
-
-
-def _shape_name(result: Result) -> str:
-    if gradient_matrix_shape(result) is not None:
-        return "gradient shaped like " + result.column_groups[0].name
-    return {Kind.GRADIENT: "gradient", Kind.HESSIAN: "Hessian", Kind.JACOBIAN: "Jacobian"}.get(
-        result.kind, "derivative" if result.shape[0] == 1 else "column of derivatives"
-    )
-
-
-def _shape_text(answer: Answer) -> str:
-    p, q = answer.shape
-    if answer.flat and p == 1 and q > 1:
-        return f"a list of {q} entries"
-    return f"{p}x{q}"
-
-
-Matrix = tuple[tuple[Any, ...], ...]
-
-
-def _fitted(result: Result, answer: Answer) -> tuple[Matrix, Matrix] | None:
-    """The answer as the expected m×n matrix (and its inexact flags), or None when its shape does not fit.
-
-    A flat list fits a row (gradient, 1×n) or a column (derivative of a list, m×1) of its length; for
-    a gradient by one matrix W, a matrix of W's shape fits too (its entries row-major, as the columns).
-    """
-    m, n = result.shape
-    flags = answer.inexact or tuple(tuple(False for _ in row) for row in answer.rows)
-    if answer.shape == (m, n):
-        return answer.rows, flags
-    if answer.flat and n == 1 and len(answer.entries) == m:
-        return tuple((e,) for e in answer.entries), tuple((f,) for row in flags for f in row)
-    if gradient_matrix_shape(result) == answer.shape and not answer.flat:
-        return (answer.entries,), (tuple(f for row in flags for f in row),)
-    return None
 
 
 class Checker:
@@ -297,10 +130,10 @@ class Checker:
         result = self.result
         m, n = result.shape
         self.proof_seconds = 0.0
-        fitted = _fitted(result, answer)
+        fitted = fit_answer(result, answer)
         if fitted is None:
             hint = self._hint(answer, None)
-            reason = f"wrong shape: expected {self._expected_shape_text()}, given {_shape_text(answer)}"
+            reason = f"wrong shape: expected {self._expected_shape_text()}, given {shape_text(answer)}"
             return Verdict(
                 False, reason, "shape", (m, n), answer.shape, (), result, answer.text, hint, self._hint_text(hint)
             )
@@ -331,7 +164,7 @@ class Checker:
         m, n = self.result.shape
         shape = gradient_matrix_shape(self.result)
         written = f"{shape[0]}x{shape[1]}" if shape is not None else f"{m}x{n}"
-        return f"{written} ({_shape_name(self.result)})"
+        return f"{written} ({shape_name(self.result)})"
 
     def _entry(self, i: int, j: int, given: Any, inexact: bool) -> EntryCheck:
         key = (i, j, given, inexact)
@@ -380,9 +213,9 @@ class Checker:
             got_exact = substitute(given)
             got = evaluator.value(got_exact)
         except LimitError as error:
-            return _plain(want), None, f"the answer's value there is too large to compute ({error})", None
+            return plain(want), None, f"the answer's value there is too large to compute ({error})", None
         if got is None:
-            return _plain(want), None, None, None
+            return plain(want), None, None, None
         if inexact:
             same = abs(want - got) <= self.tol
         else:
@@ -392,17 +225,17 @@ class Checker:
             # a difference that is not 0 as a number but too small to tell (a cancellation finer than
             # 400 digits) is left to SymPy
             def again(digits: int) -> tuple[Any, Any] | None:
-                return _values(Evaluator(self.engine, digits=digits), want_exact, got_exact)
+                return values(Evaluator(self.engine, digits=digits), want_exact, got_exact)
 
-            if not same and _agreement(want, got, again) is not False:
+            if not same and agreement(want, got, again) is not False:
                 same = self._prove(want_exact, got_exact)[0] == "zero"
         if same:
             return None
         texts = [self.result.text(want_exact), self.result.text(got_exact)]
-        shown = _pair_text(want, got)
+        shown = pair_text(want, got)
         if not inexact and all(len(t) <= 40 for t in texts) and texts[0] != texts[1]:
             shown = (texts[0], texts[1])
-        return _plain(want), _plain(got), None, shown
+        return plain(want), plain(got), None, shown
 
     # -- as functions -------------------------------------------------------------------------------
 
@@ -416,7 +249,7 @@ class Checker:
         engine = self.engine
         difference = engine.subtract(expected, given)
         expanded = difference == engine.zero or self._expands_to_zero(difference)
-        if expanded and _defined_everywhere(engine, given):
+        if expanded and defined_everywhere(engine, given):
             return entry
         compared = 0
         for index, point in enumerate(self.sampler.points_for((expected, given))):
@@ -430,16 +263,16 @@ class Checker:
                 continue
             if got is None and point.kink:
                 continue  # at a kink the derivative is a convention: an answer undefined there is not wrong
-            agree = None if got is None else _agreement(want, got, partial(self._again, point, expected, given))
+            agree = None if got is None else agreement(want, got, partial(self._again, point, expected, given))
             if got is not None and agree is None:
                 continue
             if got is None or not agree:
                 witness = self._witness(point, (expected, given))
-                got_value = None if got is None else _plain(got)
-                shown = None if got is None else _pair_text(want, got)
+                got_value = None if got is None else plain(got)
+                shown = None if got is None else pair_text(want, got)
                 return replace(
                     entry, equal=False, method="random points", witness=witness,
-                    expected_value=_plain(want), given_value=got_value, shown=shown,
+                    expected_value=plain(want), given_value=got_value, shown=shown,
                 )  # fmt: skip
             if agree and (point.branch or index < GAP_POINTS):
                 # 20 digits cannot see a term 10**-25 of the value (a window 10**-3 wide at x = 10**6 under
@@ -447,11 +280,11 @@ class Checker:
                 gap = self._gap(point, difference)
                 if gap is not None:
                     witness = self._witness(point, (expected, given))
-                    values = _number_text(want, 10), _number_text(got, 10)
-                    note = f"expected {values[0]}, given {values[1]}: they differ by {_number_text(gap, 10)}"
+                    values = number_text(want, 10), number_text(got, 10)
+                    note = f"expected {values[0]}, given {values[1]}: they differ by {number_text(gap, 10)}"
                     return replace(
                         entry, equal=False, method="random points", witness=witness,
-                        expected_value=_plain(want), given_value=_plain(got), note=note,
+                        expected_value=plain(want), given_value=plain(got), note=note,
                     )  # fmt: skip
             compared += 1
         if expanded:
@@ -482,7 +315,7 @@ class Checker:
         return high if abs(high - low) <= RECHECK * abs(high) else None
 
     def _again(self, point: Point, expected: Any, given: Any, digits: int) -> tuple[Any, Any] | None:
-        return _values(self.sampler.precise(point, digits), expected, given)
+        return values(self.sampler.precise(point, digits), expected, given)
 
     def _witness(self, point: Point, expressions: Sequence[Any]) -> tuple[tuple[str, str], ...]:
         """The point's coordinates that the expressions depend on (all of them for a problem of a few
@@ -499,42 +332,19 @@ class Checker:
         found = self._expanded.get(difference)
         if found is None:
             engine = self.engine
-            found = _terms(engine, difference) <= EXPANDED_TERMS and engine.expand(difference) == engine.zero
+            found = terms(engine, difference) <= EXPANDED_TERMS and engine.expand(difference) == engine.zero
             self._expanded[difference] = found
         return found
 
     def _prove(self, expected: Any, given: Any) -> tuple[str, str | None]:
-        """("zero", None) when SymPy simplifies the difference to 0 (or to 0 wherever it is defined),
-        ("nonzero", text) when it simplifies to something else, ("unknown", None) when it runs out of time.
-
-        First the difference in general form is tried: the arguments of its functions replaced by
-        new variables (W_1_1*(1 - tanh(u)**2) - W_1_1/cosh(u)**2 with u = W_1_1*x_1 + ...). If that is
-        0 for every value of the new variables, so is the difference (and the entries of a matrix
-        answer often share one general form, whose proof is then remembered)."""
+        """("zero", None), ("nonzero", SymPy's simplified difference) or ("unknown", None), within what is
+        left of the answer's proof budget (see equality.prove_zero)."""
         remaining = self.proof_budget - self.proof_seconds
         if remaining <= 0:
             return "unknown", None
-        import sympy as sp  # its import (once, some 0.4 s) is not part of the time of a proof
-
-        from jaccli.engine.sympy_engine import to_sympy
-        from jaccli.mathfns import elementary
-
         started = time.monotonic()
         try:
-            with time_limit(min(PROOF_SECONDS, remaining), _ProofOutOfTimeError):
-                engine = self.engine
-                difference = elementary(to_sympy(engine, expected) - to_sympy(engine, given))
-                general, key = _general_form(sp, difference)
-                if general is not None:
-                    if key not in self._general:
-                        self._general[key] = _simplified(sp, general)[0] == "zero"
-                    if self._general[key]:
-                        return "zero", None
-                return _simplified(sp, difference)
-        except _ProofOutOfTimeError:
-            return "unknown", None
-        except Exception:  # SymPy failing on an expression is no verdict, as running out of time is not
-            return "unknown", None
+            return prove_zero(self.engine, expected, given, min(PROOF_SECONDS, remaining), self._general)
         finally:
             self.proof_seconds += time.monotonic() - started
 
@@ -610,212 +420,12 @@ class Checker:
                 if want is None:
                     continue
                 got = point.evaluator.value(given)
-                if got is None or _agree(want, got) is False:
+                if got is None or agree(want, got) is False:
                     return False
             except LimitError:
                 continue
             agreed += 1
         return agreed > 0
-
-
-def _simplified(sp: Any, difference: Any) -> tuple[str, str | None]:
-    simplified = sp.simplify(difference)
-    if simplified == 0:
-        return "zero", None
-    if isinstance(simplified, sp.Piecewise) and all(piece == 0 or piece is sp.nan for piece, _ in simplified.args):
-        return "zero", None  # 0 wherever both are defined (the sampling checked where they are)
-    return "nonzero", _brief(sp.sstr(simplified))
-
-
-def _general_form(sp: Any, difference: Any) -> tuple[Any | None, str]:
-    """The difference with every argument of a function that is not a lone variable or number replaced by
-    a new real variable (None when there is none), and a key that is the same for general forms that
-    differ only in the names of their variables."""
-    arguments: dict[Any, None] = {}
-    for node in sp.preorder_traversal(difference):
-        if isinstance(node, sp.Function):
-            arguments.update((a, None) for a in node.args if not (a.is_Symbol or a.is_Number))
-    if not arguments:
-        return None, ""
-    general = difference.xreplace({a: sp.Dummy(real=True) for a in arguments})
-    free = sorted(general.free_symbols, key=lambda symbol: (isinstance(symbol, sp.Dummy), str(symbol)))
-    renamed = general.xreplace({symbol: sp.Symbol(f"v{k}", real=True) for k, symbol in enumerate(free)})
-    return general, sp.srepr(renamed)
-
-
-def _agreement(want: Any, got: Any, again: Callable[[int], tuple[Any, Any] | None]) -> bool | None:
-    """Whether two values agree (see _agree). The evaluator keeps at least 10 significant digits through
-    any cancellation (it computes again at more digits where terms cancel beyond that), but not always
-    20: 1 - tanh(56)**2 at 30 digits cancels 48 of them. Values that differ by less than RECHECK are
-    therefore computed `again` at 60, 120 and 240 digits, where such noise shrinks and a real
-    difference stays; they agree if they agree at any of them."""
-    agree = _agree(want, got)
-    for digits in RECHECK_DIGITS:
-        if agree is not False or abs(want - got) > RECHECK * max(abs(want), abs(got)):
-            break
-        values = again(digits)
-        if values is None:
-            break
-        want, got = values
-        agree = _agree(want, got)
-    return agree
-
-
-def _values(evaluator: Evaluator, a: Any, b: Any) -> tuple[Any, Any] | None:
-    """The values of a and b, or None where either has none or is too large to compute."""
-    try:
-        found = evaluator.value(a), evaluator.value(b)
-    except LimitError:
-        return None
-    return None if None in found else found
-
-
-def _agree(want: Any, got: Any) -> bool | None:
-    """Two 30-digit values that are the same number to 20 digits (relative), or both 0; None when one is 0
-    and the other so small (below 10**-250) that the 0 may be a cancellation finer than 400 digits
-    (1 - tanh(x)**2 at x = -500), so that the point cannot tell them apart."""
-    if (want == 0) != (got == 0) and max(abs(want), abs(got)) < TINY:
-        return None
-    return bool(abs(want - got) <= AGREEMENT * max(abs(want), abs(got)))
-
-
-def _defined_everywhere(engine: Engine, expr: Any) -> bool:
-    """Whether expr has a value at every real point: no division, root, logarithm or function with a
-    restricted domain in it (then an identity of the engine cannot have changed where it is defined)."""
-    restricted = {"tan", "sec", "csc", "cot", "asin", "acos", "acosh", "atanh", "log", "atan2"}
-    stack = [expr]
-    seen: set[Any] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        kind, a, b = engine.node(current)
-        if kind == UNDEFINED:
-            return False
-        if kind in (ADD, MUL):
-            stack.extend(a)
-        elif kind == POW:
-            exponent = engine.node(b)
-            if not (exponent[0] == NUMBER and exponent[2] == 1 and exponent[1] >= 0) and engine.free_symbols(a):
-                return False
-            stack.extend((a, b))
-        elif kind == CALL:
-            if a in restricted:
-                return False
-            stack.extend(b)
-    return True
-
-
-def _terms(engine: Engine, expr: Any) -> int:
-    """How many terms expr would have multiplied out (function calls count as one), capped just above the limit."""
-    cap = EXPANDED_TERMS + 1
-    memo: dict[Any, int] = {}
-
-    def count(e: Any, depth: int = 0) -> int:
-        if e in memo:
-            return memo[e]
-        if depth > 200:
-            return cap
-        kind, a, b = engine.node(e)
-        if kind == ADD:
-            value = min(cap, sum(count(t, depth + 1) for t in a))
-        elif kind == MUL:
-            value = 1
-            for factor in a:
-                value = min(cap, value * count(factor, depth + 1))
-        elif kind == POW:
-            exponent = engine.node(b)
-            base = count(a, depth + 1)
-            if exponent[0] == NUMBER and exponent[2] == 1 and exponent[1] > 0 and base > 1:
-                power = exponent[1]
-                value = cap if power > EXPANDED_TERMS else min(cap, math.comb(base + power - 1, power))
-            else:
-                value = 1
-        else:
-            value = 1
-        memo[e] = value
-        return value
-
-    return count(expr)
-
-
-def _plain(value: Any) -> float | int | str:
-    """A value for JSON and text: an int where it is a whole number that a double holds, else a
-    float, and beyond a double a decimal string."""
-    shown = number(value)
-    if isinstance(shown, float) and shown.is_integer() and abs(shown) < 2**53:
-        return int(shown)
-    assert shown is not None
-    return shown
-
-
-def _pair_text(want: Any, got: Any, digits: Sequence[int] = (10, 15, 20, 25, 30)) -> tuple[str, str]:
-    """Two different values to 10 significant digits, or to as many more as it takes to tell them apart."""
-    texts = ("", "")
-    for count in digits:
-        texts = (_number_text(want, count), _number_text(got, count))
-        if texts[0] != texts[1]:
-            break
-    return texts
-
-
-def _number_text(value: Any, digits: int) -> str:
-    import mpmath
-
-    if value == int(value) and abs(value) < 10**digits:
-        return str(int(value))
-    return str(mpmath.nstr(value, digits, min_fixed=-4, max_fixed=digits))
-
-
-def _shown(value: float | int | str | None) -> str:
-    if value is None:
-        return "undefined"
-    if isinstance(value, str):
-        return value
-    return str(value) if isinstance(value, int) else f"{value:.10g}"
-
-
-def _brief(text: str, width: int = 120) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
-
-
-# -- time limits ------------------------------------------------------------------------------------
-
-
-class _ProofOutOfTimeError(BaseException):  # not Exception: SymPy must not catch it on the way out
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float, error: type[BaseException]) -> Iterator[None]:
-    """Raise `error` in the block after `seconds`, by a timer signal (between two bytecodes).
-
-    No limit outside the main thread. A timer already running (the command's, or an outer limit)
-    that would fire first is left alone, and is restored with its remaining time afterwards; its
-    own exception then leaves the block, not `error`.
-    """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    running, _ = signal.getitimer(signal.ITIMER_REAL)
-    if running and running <= seconds:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise error
-
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if running:
-            signal.setitimer(signal.ITIMER_REAL, max(running - (time.monotonic() - started), 0.001))
 
 
 # -- from the words of the command line -------------------------------------------------------------

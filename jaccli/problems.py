@@ -6,8 +6,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from jaccli.check import DEFAULT_TOL, KINDS, AnswerError, ProblemFileError, Verdict, check_texts, time_limit
+from jaccli.check import DEFAULT_TOL, KINDS, check_texts
+from jaccli.equality import time_limit
 from jaccli.errors import JacError
+from jaccli.verdict import AnswerError, ProblemFileError, Verdict
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import jaccli
-from jaccli import bounds, check, descent, files, guard, points, problems
+from jaccli import bounds, descent, files, guard, points, problems, verdict
 from jaccli.cli import app, completion
 from jaccli.errors import JacError, LimitError
 from jaccli.points import read_points
@@ -133,7 +133,7 @@ def test_deep_toml_is_refused_before_the_reader_recurses():
 def test_nesting_up_to_the_limit_reaches_the_reader():
     depth = bounds.NESTING_DEPTH.value
     text = PROBLEM + "at = " + "[" * (depth - 1) + "]" * (depth - 1) + "\n"
-    with pytest.raises(check.ProblemFileError, match="'at' must be a point"):
+    with pytest.raises(verdict.ProblemFileError, match="'at' must be a point"):
         problems.load_problems(text, "hw.toml")
 
 
@@ -147,7 +147,7 @@ def test_nesting_up_to_the_limit_reaches_the_reader():
     ],
 )
 def test_odd_numbers_in_a_problem_file_are_refused_in_one_line(extra, message):
-    with pytest.raises(check.ProblemFileError, match=message):
+    with pytest.raises(verdict.ProblemFileError, match=message):
         problems.load_problems(PROBLEM + extra + "\n", "hw.toml")
 
 

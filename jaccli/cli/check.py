@@ -29,9 +29,10 @@ from jaccli.cli.options import (
 from jaccli.errors import ExitStatus, JacError, quoted
 
 if TYPE_CHECKING:
-    from jaccli.check import Checker, Verdict
+    from jaccli.check import Checker
     from jaccli.grading import Row
     from jaccli.problems import ProblemResult
+    from jaccli.verdict import Verdict
 
 
 @app.command(context_settings=COMMAND_SETTINGS)
@@ -160,8 +161,8 @@ def _finish_rows(rows: list[Row], fmt: str, *, quiet: bool, color: bool) -> NoRe
 
 def _run_file(file: str, timeout: float) -> list[ProblemResult]:
     from jaccli import bounds
-    from jaccli.check import ProblemFileError
     from jaccli.problems import load_problems, run_problem
+    from jaccli.verdict import ProblemFileError
 
     limit = bounds.PROBLEM_FILE_BYTES
     source = "<stdin>" if file == "-" else file
@@ -186,7 +187,7 @@ def _run_file(file: str, timeout: float) -> list[ProblemResult]:
 def _read_input(name: str, option: str, limit: int) -> bytes:
     """The bytes of a file (or of standard input for -), at most limit + 1 of them: enough to tell
     that a file (or /dev/zero) is over the limit."""
-    from jaccli.check import ProblemFileError
+    from jaccli.verdict import ProblemFileError
 
     try:
         if name == "-":

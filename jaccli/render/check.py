@@ -11,9 +11,9 @@ from jaccli.errors import one_line
 from jaccli.render.as_json import SCHEMA
 
 if TYPE_CHECKING:
-    from jaccli.check import Verdict
     from jaccli.grading import Row
     from jaccli.problems import ProblemResult
+    from jaccli.verdict import Verdict
 
 SHOWN = 10  # wrong entries listed in text; JSON has them all
 STYLES = {"pass": "green", "fail": "red", "error": "yellow", "right": "green", "wrong": "red", "unreadable": "yellow"}
