@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,13 +147,7 @@ def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
         raise fail("kind", f"must be one of {', '.join(KINDS)}, got {kind!r}")
     if ("function" in table) == ("functions" in table):
         raise fail("function", "or 'functions' (a list of strings) is needed, exactly one of them")
-    if "function" in table:
-        functions: tuple[str, ...] = (text("function") or "",)
-    else:
-        listed = table["functions"]
-        if not isinstance(listed, list) or not listed or not all(isinstance(f, str) and f.strip() for f in listed):
-            raise fail("functions", "must be a non-empty list of strings")
-        functions = tuple(listed)
+    functions = (text("function") or "",) if "function" in table else _listed(table["functions"], fail)
     order = table.get("order", 1)
     if not isinstance(order, int) or isinstance(order, bool):
         raise fail("order", "must be a whole number")
@@ -161,13 +156,7 @@ def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
         at = (at,)
     if not isinstance(at, (list, tuple)) or not all(isinstance(p, str) and p.strip() for p in at):
         raise fail("at", 'must be a point like "5,-5" or a list of them')
-    tol = table.get("tol", DEFAULT_TOL)
-    try:
-        tol = float(tol) if isinstance(tol, (int, float)) and not isinstance(tol, bool) else None
-    except OverflowError:  # a whole number of hundreds of digits
-        tol = math.inf
-    if tol is None or not 0 <= tol < math.inf:
-        raise fail("tol", "must be a finite number of at least 0")
+    tol = _tolerance(table.get("tol", DEFAULT_TOL), fail)
     answer = table.get("answer")
     if answer is None:
         raise fail("answer", "is missing")
@@ -185,6 +174,22 @@ def _problem(table: dict[str, Any], number: int, source: str) -> Problem:
         at=tuple(at),
         tol=tol,
     )
+
+
+def _listed(listed: Any, fail: Callable[[str, str], ProblemFileError]) -> tuple[str, ...]:
+    if not isinstance(listed, list) or not listed or not all(isinstance(f, str) and f.strip() for f in listed):
+        raise fail("functions", "must be a non-empty list of strings")
+    return tuple(listed)
+
+
+def _tolerance(tol: Any, fail: Callable[[str, str], ProblemFileError]) -> float:
+    try:
+        value = float(tol) if isinstance(tol, (int, float)) and not isinstance(tol, bool) else None
+    except OverflowError:  # a whole number of hundreds of digits
+        value = math.inf
+    if value is None or not 0 <= value < math.inf:
+        raise fail("tol", "must be a finite number of at least 0")
+    return value
 
 
 def run_problem(problem: Problem, seconds: float | None = None) -> ProblemResult:

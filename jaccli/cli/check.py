@@ -86,35 +86,16 @@ def check(
     """
     chosen = output_format(fmt, json_, no_color=no_color)
     if file is not None:
-        with command(timeout):
-            if kind is not None or exprs or answer is not None or answers is not None:
-                raise JacError("--file takes the problems from the file: give no KIND, EXPR or --answer with it")
-            results = _run_file(file, timeout)
-        if not quiet:
-            from jaccli.render.check import write_report
-
-            write_report(results, chosen, color=not no_color)
-        failed = any(r.status != "pass" for r in results)
-        raise typer.Exit(ExitStatus.CHECK_FAILED if failed else ExitStatus.OK)
+        others = kind is not None or bool(exprs) or answer is not None or answers is not None
+        _check_file(file, others, timeout, chosen, quiet=quiet, color=not no_color)
     rows: list[Row] | None = None
     verdict: Verdict | None = None
     with command(timeout):
-        from jaccli.check import KINDS, checker
+        from jaccli.check import checker
 
-        if kind is None:
-            raise JacError("jac check needs KIND EXPR... --answer ANSWER, --answers FILE, or --file FILE")
-        if kind not in KINDS:
-            raise JacError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
-        if not exprs:
-            raise JacError(f"jac check {kind} needs the function to differentiate")
-        if answer is None and answers is None:
-            raise JacError("jac check needs --answer ANSWER (or --answers FILE for many)")
-        if sum(word == "-" for word in (*exprs, answer, answers)) > 1:
-            raise JacError("standard input can be read once: give - for only one of EXPR, --answer and --answers")
-        functions = read_texts(exprs)
-        at_points = at or ()
+        kind, functions = _problem_words(kind, exprs, answer, answers)
         prepared = checker(
-            kind, functions, vars_=vars_, wrt=wrt, var=var, order=order, at=at_points, tol=tol, seconds=timeout
+            kind, functions, vars_=vars_, wrt=wrt, var=var, order=order, at=at or (), tol=tol, seconds=timeout
         )
         if answers is not None:
             rows = _grade(prepared, answers, timeout)
@@ -129,6 +110,39 @@ def check(
 
         write_verdict(verdict, chosen)
     raise typer.Exit(ExitStatus.OK if verdict.passed else ExitStatus.CHECK_FAILED)
+
+
+def _problem_words(
+    kind: str | None, exprs: list[str] | None, answer: str | None, answers: str | None
+) -> tuple[str, list[str]]:
+    """The kind and the functions of a check of one problem, its words checked (one line and exit 2 if not)."""
+    from jaccli.check import KINDS
+
+    if kind is None:
+        raise JacError("jac check needs KIND EXPR... --answer ANSWER, --answers FILE, or --file FILE")
+    if kind not in KINDS:
+        raise JacError(f"unknown kind '{kind}': use one of {', '.join(KINDS)}")
+    if not exprs:
+        raise JacError(f"jac check {kind} needs the function to differentiate")
+    if answer is None and answers is None:
+        raise JacError("jac check needs --answer ANSWER (or --answers FILE for many)")
+    if sum(word == "-" for word in (*exprs, answer, answers)) > 1:
+        raise JacError("standard input can be read once: give - for only one of EXPR, --answer and --answers")
+    return kind, read_texts(exprs)
+
+
+def _check_file(file: str, others: bool, timeout: float, chosen: str, *, quiet: bool, color: bool) -> NoReturn:
+    """jac check --file: every problem of the file, then the report; exit 1 if any is not right."""
+    with command(timeout):
+        if others:
+            raise JacError("--file takes the problems from the file: give no KIND, EXPR or --answer with it")
+        results = _run_file(file, timeout)
+    if not quiet:
+        from jaccli.render.check import write_report
+
+        write_report(results, chosen, color=color)
+    failed = any(r.status != "pass" for r in results)
+    raise typer.Exit(ExitStatus.CHECK_FAILED if failed else ExitStatus.OK)
 
 
 def _grade(prepared: Checker, source: str, timeout: float) -> list[Row]:
