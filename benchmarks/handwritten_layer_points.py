@@ -23,7 +23,7 @@ def main(n: int, path: str) -> None:
     jacobian = slope[:, :, None] * weights
     out = sys.stdout
     for point, value in zip(points.tolist(), jacobian.tolist()):
-        out.write(json.dumps({"point": point, "value": value}, separators=(",", ":")) + "\n")
+        out.write(json.dumps({"schema": 1, "point": point, "value": value}, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ def main(path: str) -> None:
     out = sys.stdout
     for row in zip(x.tolist(), y.tolist(), j11.tolist(), j12.tolist(), j21.tolist(), j22.tolist()):
         a, b, c, d, e, f = (number(v) for v in row)
-        out.write(json.dumps({"point": [a, b], "value": [[c, d], [e, f]]}, separators=(",", ":")) + "\n")
+        out.write(json.dumps({"schema": 1, "point": [a, b], "value": [[c, d], [e, f]]}, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":
