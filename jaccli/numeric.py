@@ -64,13 +64,13 @@ class Evaluator:
             "asin": lambda a: ctx.asin(a) if abs(a) <= 1 else None,
             "acos": lambda a: ctx.acos(a) if abs(a) <= 1 else None,
             "atan": ctx.atan,
-            "sinh": lambda a: ctx.sinh(self._exponent(a, "sinh")),
-            "cosh": lambda a: ctx.cosh(self._exponent(a, "cosh")),
+            "sinh": lambda a: ctx.sinh(self._exponent(abs(a), "sinh", a)),
+            "cosh": lambda a: ctx.cosh(self._exponent(abs(a), "cosh", a)),
             "tanh": ctx.tanh,
             "asinh": ctx.asinh,
             "acosh": lambda a: ctx.acosh(a) if a >= 1 else None,
             "atanh": lambda a: ctx.atanh(a) if abs(a) < 1 else None,
-            "exp": lambda a: ctx.exp(self._exponent(a, "exp")),
+            "exp": lambda a: ctx.exp(self._exponent(a, "exp", a)),
             "log": lambda a: ctx.log(a) if a > 0 else None,
             "abs": abs,
             "sign": lambda a: ctx.mpf(0 if a == 0 else 1 if a > 0 else -1),
@@ -123,10 +123,12 @@ class Evaluator:
     def _digits(self, value: Any) -> str:
         return f"{math.ceil(int(self.ctx.mag(value)) / math.log2(10)):,}"
 
-    def _exponent(self, a: Any, name: str) -> Any:
-        """The argument of exp, sinh or cosh, refused where the value would be too large to compute."""
-        if abs(a) > _LARGEST_BITS / math.log2(math.e):
-            digits = math.ceil(float(abs(a)) / math.log(10))
+    def _exponent(self, growth: Any, name: str, a: Any) -> Any:
+        """The argument a of exp, sinh or cosh, refused where the value would be too large to compute
+        (`growth` is how far it grows: a for exp, |a| for sinh and cosh). A tiny value (exp(-10000)) is
+        no large number: mpmath holds it as it holds 1e-4343."""
+        if growth > _LARGEST_BITS / math.log2(math.e):
+            digits = math.ceil(float(growth) / math.log(10))
             raise refuse(NUMBER_DIGITS, f"{name}() at the point could have about {digits:,} digits")
         return a
 
@@ -192,7 +194,7 @@ class Evaluator:
         if kind == NUMBER and q == 1:
             if base == 0 and p < 0:
                 return None
-            if base != 0 and abs(p * ctx.log(abs(base), 2)) > _LARGEST_BITS:
+            if base != 0 and p * ctx.log(abs(base), 2) > _LARGEST_BITS:  # large, not tiny (0.5**10000)
                 digits = math.ceil(float(abs(p * ctx.log10(abs(base)))))
                 raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
             return self._finite(base**p)
@@ -200,7 +202,7 @@ class Evaluator:
             return None  # a fractional power of a negative number is not real (cbrt is the real cube root)
         if base == 0:
             return ctx.mpf(0) if exponent > 0 else ctx.mpf(1) if exponent == 0 else None
-        if abs(exponent * ctx.log(base, 2)) > _LARGEST_BITS:
+        if exponent * ctx.log(base, 2) > _LARGEST_BITS:
             digits = math.ceil(float(abs(exponent * ctx.log10(base))))
             raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
         return self._finite(ctx.power(base, exponent))
@@ -244,19 +246,22 @@ class Evaluator:
 
 
 def to_float(value: Any | None) -> float | None:
-    """A double, or None; a value beyond the range of doubles is not a float (see `number`)."""
+    """A double, or None; a value beyond the range of doubles (larger than about 1.8e308, or a number
+    other than 0 that rounds to 0.0, such as exp(-10000)) is not a float (see `number`)."""
     if value is None:
         return None
     try:
         number = float(value)
     except OverflowError:
         return None
-    return number if number not in (float("inf"), float("-inf")) else None
+    if number in (float("inf"), float("-inf")) or (number == 0 and value != 0):
+        return None
+    return number
 
 
 def number(value: Any | None, exact_text: str | None = None) -> int | float | str | None:
     """A value for JSON: an int where it is a whole number of an exact value, else a float, and where
-    the value overflows a double, the exact form as a string (documented); None where undefined."""
+    the value is beyond the range of a double, the exact form as a string (documented); None where undefined."""
     if value is None:
         return None
     as_float = to_float(value)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jaccli.bounds import NUMBER_DIGITS, refuse
-from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, Engine
+from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, Engine
 
 _LOG10_2 = math.log10(2)
 _LOG10_E = math.log10(math.e)
@@ -37,8 +37,8 @@ class Sizes:
         self.cache: dict[Any, float] = {}
         self._evaluator: Any = None
 
-    def magnitude(self, expr: Any) -> float:
-        """|expr| as a float (inf when it overflows, 0 where it has no value)."""
+    def magnitude(self, expr: Any, *, signed: bool = False) -> float:
+        """|expr| (or expr, signed) as a float (±inf when it overflows, 0 where it has no value)."""
         if self._evaluator is None:
             from jaccli.numeric import Evaluator
 
@@ -47,9 +47,10 @@ class Sizes:
         if value is None:
             return 0.0
         try:
-            return abs(float(value))
+            number = float(value)
         except OverflowError:
-            return math.inf
+            number = math.inf if value > 0 else -math.inf
+        return number if signed else abs(number)
 
     def size(self, expr: Any) -> float:
         """An upper estimate of the decimal digits needed to write a constant: the larger of the
@@ -80,6 +81,9 @@ class Sizes:
             node = self.engine.node(base)
             if node[0] == NUMBER and abs(node[1]) in (0, 1) and node[2] == 1:
                 return 1.0
+            if node[0] == CONSTANT:  # e or pi: exp(-10000) and pi**(-50) are exact forms with tiny values
+                power = self.magnitude(exponent, signed=True)
+                return 1 + (self.size(exponent) if power <= 0 else math.log10(self.magnitude(base)) * power)
             return max(self.size(base), _LOG10_2) * self.magnitude(exponent)
         if kind == MUL:
             return sum(sizes)
@@ -87,8 +91,9 @@ class Sizes:
             # The exact sum of fractions can have the product of the distinct denominators.
             denominators = {self._denominator(a) for a in args}
             return largest + math.log10(max(len(args), 1)) + sum(_integer_digits(q) for q in denominators if q != 1)
-        if name in EXPONENTIAL:
-            return self.magnitude(args[0]) * _LOG10_E + 1
+        if name in EXPONENTIAL:  # exp grows one way, sinh and cosh both; exp(-10000) is tiny
+            growth = max(self.magnitude(args[0], signed=True), 0.0) if name == "exp" else self.magnitude(args[0])
+            return growth * _LOG10_E + 1
         if name in _BOUNDED:
             return 1.0
         if name in _LOGARITHMIC:

@@ -37,6 +37,27 @@ def test_rationals_and_huge_values_get_decimals_too():
     assert "exp(1000) ≈ 1.97007e+434" in out
 
 
+@pytest.mark.parametrize(
+    ("expression", "at", "decimal"),
+    [
+        ("exp(x)", "-10000", "exp(-10000) ≈ 1.13548e-4343"),  # the exact form is short; the value is no big number
+        ("pi**x", "-5000", "log(pi)/pi**5000 ≈ 2.03864e-2486"),
+        ("sigmoid(x)**2", "-10000", "2*sigmoid(-10000)**2*(1 - sigmoid(-10000)) ≈ 2.57865e-8686"),
+    ],
+)
+def test_values_below_the_smallest_double_are_neither_zero_nor_refused(expression, at, decimal):
+    assert decimal in invoke("diff", expression, "--at", at, "--format", "plain").stdout
+    (value,) = json.loads(invoke("diff", expression, "--at", at, "--json").stdout)["value"][0]
+    assert isinstance(value, str) and value == decimal.split(" ≈ ")[0]  # beyond a double: the exact form, never 0
+
+
+def test_only_values_too_large_are_refused():
+    assert "exp(4600) ≈ 5.68351e+1997" in invoke("diff", "exp(x)", "--at", "4600", "--format", "plain").stdout
+    refused = invoke("diff", "exp(x)", "--at", "10000")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("jac: a power at the point could have about 4,344 digits: over the limit")
+
+
 def test_the_symbolic_matrix_and_json_are_unchanged():
     out = invoke("grad", "x/3", "--format", "plain").stdout
     assert "1/3" in out and "≈" not in out
