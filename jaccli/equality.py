@@ -5,13 +5,10 @@ from a cancellation could decide)."""
 from __future__ import annotations
 
 import math
-import signal
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
+from jaccli.alarm import time_limit
 from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, UNDEFINED, Engine
 from jaccli.errors import LimitError
 from jaccli.numeric import Evaluator
@@ -181,39 +178,5 @@ def _brief(text: str, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
-# -- time limits ------------------------------------------------------------------------------------
-
-
 class _ProofOutOfTimeError(BaseException):  # not Exception: SymPy must not catch it on the way out
     pass
-
-
-@contextmanager
-def time_limit(seconds: float, error: type[BaseException]) -> Iterator[None]:
-    """Raise `error` in the block after `seconds`, by a timer signal (between two bytecodes).
-
-    No limit outside the main thread. A timer already running (the command's, or an outer limit)
-    that would fire first is left alone, and is restored with its remaining time afterwards; its
-    own exception then leaves the block, not `error`.
-    """
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    running, _ = signal.getitimer(signal.ITIMER_REAL)
-    if running and running <= seconds:
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise error
-
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if running:
-            signal.setitimer(signal.ITIMER_REAL, max(running - (time.monotonic() - started), 0.001))

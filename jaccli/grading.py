@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jaccli import bounds
+from jaccli.alarm import time_limit
 from jaccli.check import Checker
-from jaccli.equality import time_limit
 from jaccli.errors import JacError, quoted
 from jaccli.verdict import AnswerError, Verdict
 

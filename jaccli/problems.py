@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from jaccli.alarm import time_limit
 from jaccli.check import DEFAULT_TOL, KINDS, check_texts
-from jaccli.equality import time_limit
 from jaccli.errors import JacError
 from jaccli.verdict import AnswerError, ProblemFileError, Verdict
 

@@ -6,7 +6,6 @@ import io
 import math
 import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
@@ -15,7 +14,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 
-from jaccli import guard
+from jaccli import alarm, guard
 from jaccli.errors import JacError, JacTimeoutError, one_line, quoted
 from jaccli.suggest import PLOT_INSTALL
 
@@ -299,7 +298,7 @@ def renew_time_bound(seconds: float) -> None:
     parent's deadline for the child and the in-process timer."""
     guard.renew_deadline(seconds)
     if _bounded:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        alarm.start(seconds)
 
 
 class _Deadline(BaseException):
@@ -313,10 +312,11 @@ def _time_bound(seconds: float) -> Iterator[None]:
 
     SIGALRM interrupts Python code between two bytecodes, not one long C call (such as one huge
     multiplication): run from the console script, the parent process is the bound that holds there,
-    and this timer lets the child stop by itself, with its clean-up, where it can. The timer fires once;
-    a shorter limit inside (the proof time of jac check) saves and restores it.
+    and this timer lets the child stop by itself, with its clean-up, where it can. The timer fires
+    again until the block has ended (`jaccli.alarm`); a shorter limit inside (the proof time of jac
+    check) saves and restores it.
     """
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if not alarm.available():
         yield  # no SIGALRM (Windows) or not the main thread: only the size limits apply
         return
 
@@ -328,12 +328,12 @@ def _time_bound(seconds: float) -> Iterator[None]:
     try:
         try:
             signal.signal(signal.SIGALRM, on_alarm)
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            alarm.start(seconds)
             _bounded = True
             yield
         finally:
             _bounded = False
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            alarm.stop()
     except _Deadline:
         # also when the timer fired on the way out, before it was stopped: the time is up either way
         raise JacTimeoutError(seconds) from None
