@@ -50,7 +50,6 @@ from jaccli.verdict import (
     Matrix,
     Verdict,
     fit_answer,
-    gradient_matrix_shape,
     number_text,
     pair_text,
     plain,
@@ -162,7 +161,7 @@ class Checker:
 
     def _expected_shape_text(self) -> str:
         m, n = self.result.shape
-        shape = gradient_matrix_shape(self.result)
+        shape = self.result.gradient_matrix_shape
         written = f"{shape[0]}x{shape[1]}" if shape is not None else f"{m}x{n}"
         return f"{written} ({shape_name(self.result)})"
 
@@ -375,7 +374,7 @@ class Checker:
 
     def _natural_expected(self) -> Matrix:
         """The expected matrix as a student writes it: the gradient by a matrix W in W's shape."""
-        shape = gradient_matrix_shape(self.result)
+        shape = self.result.gradient_matrix_shape
         if shape is None:
             return self.expected
         row = self.expected[0]
@@ -384,7 +383,7 @@ class Checker:
     def _hint_text(self, hint: str | None) -> str | None:
         if hint is None:
             return None
-        if hint == "transposed" and gradient_matrix_shape(self.result) is not None:
+        if hint == "transposed" and self.result.gradient_matrix_shape is not None:
             return HINTS["transposed_w"].format(w=self.result.column_groups[0].name)
         if hint == "shape":
             return None  # the reason says it already: "wrong shape: expected 2x2 (Jacobian), given 2x3"
@@ -445,7 +444,6 @@ def checker(
 ) -> Checker:
     """The problem of KIND (grad|jacobian|diff|hessian) of the functions, computed once, ready for answers."""
     from jaccli.api import solve
-    from jaccli.build import Builder, namespace
     from jaccli.pipeline import Context, read_point
 
     if kind not in KINDS:
@@ -455,9 +453,7 @@ def checker(
     context = Context()
     result = solve(Kind(KINDS[kind]), functions, vars=vars_, wrt=wrt, var=var, order=order, context=context)
     points = [read_point(context, result.problem, p) for p in at]
-    variables = result.problem.variables
-    builder = Builder(context.engine, namespace(context.engine, variables, components=True), context.functions)
-    return Checker(result, context, builder, points, tol, seconds)
+    return Checker(result, context, _answer_builder(context, result), points, tol, seconds)
 
 
 def check_texts(
@@ -482,10 +478,15 @@ def check(
     result: Result, answer: Answer, points: Sequence[Sequence[tuple[str, Any]]] = (), tol: float = DEFAULT_TOL
 ) -> Verdict:
     """Compare a parsed answer with a result (at the points within tol if any are given, else as functions)."""
-    from jaccli.build import Builder, namespace
     from jaccli.pipeline import Context
 
     context = Context(result.engine)
-    variables = result.problem.variables
-    builder = Builder(context.engine, namespace(context.engine, variables, components=True), context.functions)
-    return Checker(result, context, builder, points, tol).check(answer)
+    return Checker(result, context, _answer_builder(context, result), points, tol).check(answer)
+
+
+def _answer_builder(context: Context, result: Result) -> Builder:
+    """Builds answers in the problem's names: its variables, and their components (W_1_2)."""
+    from jaccli.build import Builder, namespace
+
+    names = namespace(context.engine, result.problem.variables, components=True)
+    return Builder(context.engine, names, context.functions)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jaccli.alarm import time_limit
-from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, UNDEFINED, Engine
+from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, UNDEFINED, Engine, distinct_parts
 from jaccli.errors import LimitError
 from jaccli.numeric import Evaluator
 
@@ -117,27 +117,13 @@ def defined_everywhere(engine: Engine, expr: Any) -> bool:
     """Whether expr has a value at every real point: no division, root, logarithm or function with a
     restricted domain in it (then an identity of the engine cannot have changed where it is defined)."""
     restricted = {"tan", "sec", "csc", "cot", "asin", "acos", "acosh", "atanh", "log", "atan2"}
-    stack = [expr]
-    seen: set[Any] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        kind, a, b = engine.node(current)
-        if kind == UNDEFINED:
+    for kind, a, b in distinct_parts(engine, expr):
+        if kind == UNDEFINED or (kind == CALL and a in restricted):
             return False
-        if kind in (ADD, MUL):
-            stack.extend(a)
-        elif kind == POW:
+        if kind == POW:
             exponent = engine.node(b)
             if not (exponent[0] == NUMBER and exponent[2] == 1 and exponent[1] >= 0) and engine.free_symbols(a):
                 return False
-            stack.extend((a, b))
-        elif kind == CALL:
-            if a in restricted:
-                return False
-            stack.extend(b)
     return True
 
 

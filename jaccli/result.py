@@ -115,6 +115,18 @@ class Result:
         return len(self.rows), len(self.variables)
 
     @property
+    def gradient_matrix_shape(self) -> tuple[int, int] | None:
+        """W's shape, for a scalar function differentiated by one matrix variable W (its gradient is
+        shown shaped like W); else None."""
+        groups = self.column_groups
+        if len(self.rows) != 1 or self.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
+            return None
+        if self.row_groups and self.row_groups[0].vector:
+            return None
+        rows, columns = groups[0].shape
+        return rows, columns
+
+    @property
     def function_texts(self) -> tuple[str, ...]:
         return tuple(self.printer.text(f) for f in self.functions)
 

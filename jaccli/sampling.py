@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from jaccli.engine.base import ADD, CALL, MUL, NUMBER, POW, SYMBOL, Engine
+from jaccli.engine.base import ADD, CALL, MUL, NUMBER, SYMBOL, Engine, distinct_parts
 from jaccli.errors import LimitError
 from jaccli.numeric import Evaluator
 
@@ -157,27 +157,14 @@ class Sampler:
             return found
         engine = self.engine
         collected: dict[Any, None] = {}
-        seen: set[Any] = set()
-        stack = [expr]
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            kind, a, b = engine.node(current)
-            if kind in (ADD, MUL):
-                stack.extend(a)
-            elif kind == POW:
-                stack.extend((a, b))
-            elif kind == CALL:
-                stack.extend(b)
-                if a in _PIECEWISE and not all(engine.is_constant(x) for x in b):
-                    if a in ("max", "min"):
-                        for i in range(len(b)):
-                            for j in range(i + 1, len(b)):
-                                collected.setdefault(engine.subtract(b[i], b[j]))
-                    else:
-                        collected.setdefault(("whole", b[0]) if a in ("floor", "ceiling") else b[0])
+        for kind, a, b in distinct_parts(engine, expr):
+            if kind == CALL and a in _PIECEWISE and not all(engine.is_constant(x) for x in b):
+                if a in ("max", "min"):
+                    for i in range(len(b)):
+                        for j in range(i + 1, len(b)):
+                            collected.setdefault(engine.subtract(b[i], b[j]))
+                else:
+                    collected.setdefault(("whole", b[0]) if a in ("floor", "ceiling") else b[0])
         found = tuple(collected)
         self._arguments[expr] = found
         return found

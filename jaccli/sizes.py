@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from jaccli.bounds import NUMBER_DIGITS, refuse
-from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, Engine
+from jaccli.engine.base import ADD, CALL, CONSTANT, MUL, NUMBER, POW, Engine, distinct_parts
 
 _LOG10_2 = math.log10(2)
 _LOG10_E = math.log10(math.e)
@@ -127,27 +127,13 @@ class Sizes:
         Differentiating x**(10**999) five times multiplies five 1,000-digit numbers: that growth is
         linear and cheap, but the result could not be shown. `seen` shares the walk between entries.
         """
-        seen = set() if seen is None else seen
         largest = 0.0
-        stack = [expr]
-        node = self.engine.node
-        while stack:
-            current = stack.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            kind, a, b = node(current)
+        for kind, a, b in distinct_parts(self.engine, expr, seen):
             if kind == NUMBER:
                 digits = max(_integer_digits(a), _integer_digits(b))
                 if digits > NUMBER_DIGITS.value:
                     raise refuse(NUMBER_DIGITS, f"{what} holds a number of about {math.ceil(digits):,} digits")
                 largest = max(largest, digits)
-            elif kind in (ADD, MUL):
-                stack.extend(a)
-            elif kind == POW:
-                stack.extend((a, b))
-            elif kind == CALL:
-                stack.extend(b)
         return largest
 
 

@@ -150,19 +150,8 @@ def position(result: Result, i: int, j: int) -> str:
     return name if result.shape[0] == 1 else f"[{i + 1},1] ({name})"
 
 
-def gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
-    """W's shape, for a scalar function differentiated by one matrix variable W; else None."""
-    groups = result.column_groups
-    if len(result.rows) != 1 or result.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
-        return None
-    if result.row_groups and result.row_groups[0].vector:
-        return None
-    rows, columns = groups[0].shape
-    return rows, columns
-
-
 def shape_name(result: Result) -> str:
-    if gradient_matrix_shape(result) is not None:
+    if result.gradient_matrix_shape is not None:
         return "gradient shaped like " + result.column_groups[0].name
     return {Kind.GRADIENT: "gradient", Kind.HESSIAN: "Hessian", Kind.JACOBIAN: "Jacobian"}.get(
         result.kind, "derivative" if result.shape[0] == 1 else "column of derivatives"
@@ -191,7 +180,7 @@ def fit_answer(result: Result, answer: Answer) -> tuple[Matrix, Matrix] | None:
         return answer.rows, flags
     if answer.flat and n == 1 and len(answer.entries) == m:
         return tuple((e,) for e in answer.entries), tuple((f,) for row in flags for f in row)
-    if gradient_matrix_shape(result) == answer.shape and not answer.flat:
+    if result.gradient_matrix_shape == answer.shape and not answer.flat:
         return (answer.entries,), (tuple(f for row in flags for f in row),)
     return None
 

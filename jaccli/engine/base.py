@@ -19,7 +19,7 @@ both engines.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 NUMBER, SYMBOL, CONSTANT, ADD, MUL, POW, CALL, UNDEFINED = range(8)
@@ -69,6 +69,21 @@ def children(node: Node) -> Sequence[Any]:
     if kind == CALL:
         return b
     return ()
+
+
+def distinct_parts(engine: Engine, expr: Any, seen: set[Any] | None = None) -> Iterator[Node]:
+    """The nodes of expr and of all its parts, each distinct part once, depth first (`seen` may be
+    shared between walks, so that parts common to many entries are visited once in all)."""
+    seen = set() if seen is None else seen
+    stack = [expr]
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        parts = engine.node(current)
+        yield parts
+        stack.extend(children(parts))
 
 
 class Engine(ABC):

@@ -106,7 +106,7 @@ def _symbolic_part(result: Result) -> dict[str, Any]:
     }
     if structure.blocks:
         data["structure"]["blocks"] = list(structure.blocks)
-    if gradient_matrix_shape(result) is not None:
+    if result.gradient_matrix_shape is not None:
         data["gradient_matrix"] = {
             "symbolic": gradient_matrix(result, [result.text(result.entry(0, j)) for j in range(n)]),
             "value": None,
@@ -159,20 +159,9 @@ def _add_point(data: dict[str, Any], result: Result, evaluation: Evaluation) -> 
         data["critical_point"] = None if curvature.critical_point is None else curvature.critical_point.value
 
 
-def gradient_matrix_shape(result: Result) -> tuple[int, int] | None:
-    """W's shape, for a scalar function differentiated by one matrix variable W; else None."""
-    groups = result.column_groups
-    if len(result.rows) != 1 or result.kind is Kind.HESSIAN or len(groups) != 1 or len(groups[0].shape) != 2:
-        return None
-    if result.row_groups and result.row_groups[0].vector:
-        return None
-    rows, columns = groups[0].shape
-    return rows, columns
-
-
 def gradient_matrix(result: Result, row: list[Any]) -> list[list[Any]]:
     """One row of the result (the gradient by W's entries, row-major) in W's shape: entry (i, j) is df/dW_ij."""
-    shape = gradient_matrix_shape(result)
+    shape = result.gradient_matrix_shape
     assert shape is not None
     _, columns = shape
     return [row[i : i + columns] for i in range(0, len(row), columns)]

@@ -76,9 +76,7 @@ class WeightGradient:
 
 def weight_gradient(result: Result) -> WeightGradient | None:
     """W, when the result is the gradient of a scalar function by the one matrix W; else None."""
-    from jaccli.render.as_json import gradient_matrix_shape
-
-    shape = gradient_matrix_shape(result)
+    shape = result.gradient_matrix_shape
     if shape is None:
         return None
     group = result.column_groups[0]
