@@ -1,8 +1,10 @@
 """Time limits inside one process, by the SIGALRM timer.
 
 A signal handler's exception is raised between two bytecodes of the main thread, wherever it is:
-also inside a finalizer (`__del__`, a weak reference's callback) that the garbage collector runs in
-the middle of the computation, where Python drops it as "unraisable" and the computation goes on.
+also inside a finalizer (`__del__`, a weak reference's callback) or a `gc.callbacks` function that
+the garbage collector runs in the middle of the computation, where Python drops it as
+"unraisable" and the computation goes on (a test runner's gc callback once let a 0.5 s limit run
+for minutes).
 So the timer does not fire once: after the limit it fires again every REPEAT seconds until the
 block has ended.
 """
