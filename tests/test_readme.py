@@ -102,3 +102,10 @@ def test_readme_example_prints_what_the_readme_shows(block, tmp_path):
         assert done.stdout == example.output, f"$ {example.command}"
     if skipped:
         pytest.skip("not run, the tool is not installed: " + "; ".join(skipped))
+
+
+def test_the_quick_start_shows_the_version_jac_prints():
+    import jaccli
+
+    shown = re.search(r"^jac --version +# jac (\S+)$", README, re.MULTILINE)
+    assert shown is not None and shown.group(1) == jaccli.__version__
