@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from jaccli.answers import Answer
@@ -196,11 +197,12 @@ def plain(value: Any) -> float | int | str:
 
 
 def pair_text(want: Any, got: Any, digits: Sequence[int] = (10, 15, 20, 25, 30)) -> tuple[str, str]:
-    """Two different values to 10 significant digits, or to as many more as it takes to tell them apart."""
+    """Two different values to 10 significant digits, or to as many more as it takes to tell them apart
+    (as numbers: 6 and 6.0 are not apart)."""
     texts = ("", "")
     for count in digits:
         texts = (number_text(want, count), number_text(got, count))
-        if texts[0] != texts[1]:
+        if Fraction(texts[0]) != Fraction(texts[1]):
             break
     return texts
 
