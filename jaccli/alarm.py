@@ -4,8 +4,7 @@ A signal handler's exception is raised between two bytecodes of the main thread,
 also inside a finalizer (`__del__`, a weak reference's callback) or a `gc.callbacks` function that
 the garbage collector runs in the middle of the computation, where Python drops it as
 "unraisable" and the computation goes on (a test runner's gc callback once let a 0.5 s limit run
-for minutes).
-So the timer does not fire once: after the limit it fires again every REPEAT seconds until the
+for minutes). So the timer does not fire once: after the limit it fires again every REPEAT seconds until the
 block has ended.
 """
 

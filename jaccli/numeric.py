@@ -33,6 +33,9 @@ MOST_DIGITS = 400  # a cancellation is confirmed at doubling precision up to thi
 # A value with more decimal digits than NUMBER_DIGITS before its point is refused (exp(x) at 5,000,
 # x**(10**9) at 2), as the exact path refuses it: mpmath would take minutes over exp(10**2000).
 _LARGEST_BITS = int(NUMBER_DIGITS.value * math.log2(10))
+# A tiny value is no large number (exp(-10000) is about 1e-4343), but one below 2**-_TINIEST_BITS (about
+# 10**-200,000) has an exponent too long to compute with quickly and precisely: refused as well.
+_TINIEST_BITS = 100 * _LARGEST_BITS
 
 
 def context(digits: int = DIGITS) -> Any:
@@ -126,10 +129,10 @@ class Evaluator:
     def _exponent(self, growth: Any, name: str, a: Any) -> Any:
         """The argument a of exp, sinh or cosh, refused where the value would be too large to compute
         (`growth` is how far it grows: a for exp, |a| for sinh and cosh). A tiny value (exp(-10000)) is
-        no large number: mpmath holds it as it holds 1e-4343."""
-        if growth > _LARGEST_BITS / math.log2(math.e):
-            digits = math.ceil(float(growth) / math.log(10))
-            raise refuse(NUMBER_DIGITS, f"{name}() at the point could have about {digits:,} digits")
+        no large number: mpmath holds it as it holds 1e-4343, down to 2**-_TINIEST_BITS."""
+        if not -_TINIEST_BITS < growth * math.log2(math.e) < _LARGEST_BITS:
+            digits = _about(abs(growth) / self.ctx.log(10))
+            raise refuse(NUMBER_DIGITS, f"{name}() at the point could have about {digits} digits")
         return a
 
     def defined(self, expr: Any) -> Any:
@@ -194,17 +197,17 @@ class Evaluator:
         if kind == NUMBER and q == 1:
             if base == 0 and p < 0:
                 return None
-            if base != 0 and p * ctx.log(abs(base), 2) > _LARGEST_BITS:  # large, not tiny (0.5**10000)
-                digits = math.ceil(float(abs(p * ctx.log10(abs(base)))))
-                raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
+            if base != 0 and not -_TINIEST_BITS < p * ctx.log(abs(base), 2) < _LARGEST_BITS:  # 0.5**10000 is fine
+                digits = _about(abs(p * ctx.log10(abs(base))))
+                raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits} digits")
             return self._finite(base**p)
         if base < 0:
             return None  # a fractional power of a negative number is not real (cbrt is the real cube root)
         if base == 0:
             return ctx.mpf(0) if exponent > 0 else ctx.mpf(1) if exponent == 0 else None
-        if exponent * ctx.log(base, 2) > _LARGEST_BITS:
-            digits = math.ceil(float(abs(exponent * ctx.log10(base))))
-            raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits:,} digits")
+        if not -_TINIEST_BITS < exponent * ctx.log(base, 2) < _LARGEST_BITS:
+            digits = _about(abs(exponent * ctx.log10(base)))
+            raise refuse(NUMBER_DIGITS, f"a power at the point could have about {digits} digits")
         return self._finite(ctx.power(base, exponent))
 
     def _call(self, name: str, args: Sequence[Any]) -> Any | None:
@@ -243,6 +246,13 @@ class Evaluator:
         if abs(a - nearest) <= self.tolerance * max(1, abs(a)):
             return nearest
         return self.ctx.floor(a)
+
+
+def _about(digits: Any) -> str:
+    """A count of digits for a message: 4,344, or 1.44e+1998 when it is itself beyond a double."""
+    if digits < 10**15:
+        return f"{math.ceil(digits):,}"
+    return mpmath.nstr(digits, 3, min_fixed=0, max_fixed=0)
 
 
 def to_float(value: Any | None) -> float | None:

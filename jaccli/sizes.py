@@ -117,6 +117,8 @@ class Sizes:
         """Refuse to build kind(args) from constants when the number would have too many digits."""
         estimate = self.estimate(kind, name, args)
         if estimate > NUMBER_DIGITS.value:
+            if estimate == math.inf:  # its own count of digits is beyond a double (exp(x) at 10**400)
+                raise refuse(NUMBER_DIGITS, f"{shown} could have more than 1e+308 digits")
             digits = f"{math.ceil(estimate):,}" if estimate < 1e15 else f"{estimate:.3g}"
             raise refuse(NUMBER_DIGITS, f"{shown} could have about {digits} digits")
 
