@@ -9,6 +9,8 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -464,3 +466,28 @@ def test_in_process_a_tiny_timeout_is_a_timeout_not_a_traceback():
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == "jac: timed out after 1e-09 s (use --timeout to allow more)\n"
+
+
+# --- roots of a rational number with a huge index -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x*8**(1/1000000000000)", "8**(1/1000000000000)"),  # looking for 2**(10**12) as a factor built it
+        ("x*(2/3)**(1/10**15)", "2**(1/1000000000000000)*3**(999999999999999/1000000000000000)/3"),
+        ("x*200**(1/2)", "10*sqrt(2)"),  # perfect powers are still taken out
+    ],
+)
+def test_a_root_with_a_huge_index_is_built_without_building_its_candidate_factors(text, expected):
+    code = f"import jaccli; print(jaccli.derivative({text!r}).symbolic[0][0])"
+
+    def cap() -> None:  # a regression must fail here, not take the machine's memory
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, preexec_fn=cap, check=False
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, expected), done.stderr[-500:]

@@ -60,8 +60,8 @@ _UNDEFINED_TYPES = {
 def _split_power(n: int, q: int) -> tuple[int, int]:
     """(a, b) with n = a**q * b, a collecting the q-th powers of the primes below 1,000 that divide n."""
     outside, inside = 1, n
-    if n.bit_length() > 4000:
-        return 1, n
+    if n.bit_length() > 4000 or q >= n.bit_length():
+        return 1, n  # too long to factor here; or no q-th power above 1 divides n (2**q > n), and 2**q is not built
     for prime in _PRIMES:
         power = prime**q
         if power > inside:
