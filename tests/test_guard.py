@@ -158,7 +158,7 @@ def test_the_exit_status_and_warnings_come_through():
 @pytest.mark.e2e
 @pytest.mark.skipif(PRLIMIT is None, reason="needs prlimit")
 def test_under_a_small_address_space_jac_never_dies_by_a_signal():
-    """The cases of the issue under `prlimit --as=4G`: exit 2 with one line, or the answer; never a signal.
+    """The hostile cases under `prlimit --as=4G`: exit 2 with one line, or the answer; never a signal.
     A constant of 20 billion digits: GMP aborts inside SymEngine (or the size check refuses it)."""
     assert JAC is not None and PRLIMIT is not None
     power = " + ".join(f"x{i}**2" for i in range(1, 101)) + " + x1*(((((0.5**64)**64)**64)**64)**64)**64"

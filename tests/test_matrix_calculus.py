@@ -2,7 +2,7 @@
 
 The identities are those of the Matrix Cookbook (Petersen & Pedersen, sections 2.4-2.8: linear
 and quadratic forms, traces, determinants, inverses, norms) and of Parr & Howard, "The Matrix
-Calculus You Need For Deep Learning" (layers, activations and losses), plus the ones issue of the
+Calculus You Need For Deep Learning" (layers, activations and losses), plus the ones the
 matrix notation names. For each: the values jac computes at a random point equal the NumPy
 formula of the literature; the closed form is the text the literature writes; that text, read
 back by an independent NumPy reader (tests/matrix_notation.py), gives the same values; and it has
