@@ -11,7 +11,7 @@ gradient, `2xy` that cannot be read, sin for cos), a quarter right answers that 
 other (a constant added). Every answer's verdict is known by construction and must come out.
 
 Both commands run as fresh processes, start-up included, alternating (A, B, A, B ...) after one discarded
-warm-up run of each; the medians are compared. The issue's bound: N = 1,000 answers take at most 10 times
+warm-up run of each; the medians are compared. The target: N = 1,000 answers take at most 10 times
 the wall time of the single check. With --proofs M, also M distinct answers that only SymPy proves
 equal (a trigonometric identity each), to show the cost per answer when every one needs a proof.
 """

@@ -30,7 +30,7 @@ def report(jac, *args: str) -> tuple[int, dict]:
     return done.returncode, json.loads(done.stdout)
 
 
-# -- the verdicts of the issue ---------------------------------------------------------------------
+# -- verdicts that were once wrong ---------------------------------------------------------------
 
 
 def test_a_relu_far_from_the_sampled_box_is_found_with_a_point_where_it_shows(jac):
