@@ -168,9 +168,6 @@ def test_file_results_carry_score_and_hint(jac, tmp_path):
     ]
 
 
-# After a Hypothesis test, its gc callback runs during collections; a timer's signal landing there is
-# dropped (reported as unraisable), and the next one, 50 ms later, ends the problem.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_problem_that_runs_out_of_time_is_an_error_of_that_problem(jac, tmp_path):
     (tmp_path / "hw.toml").write_text(problem_file(SLOW, QUICK, SLOW))
     done = jac("check", "--file", "hw.toml", "--json", "--timeout", "0.5", cwd=tmp_path)
