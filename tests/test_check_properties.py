@@ -9,6 +9,8 @@ and again as if every proof ran out of time (the sampled points alone decide), t
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +28,7 @@ def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 FUNCTIONS = st.recursive(LEAVES, _extend, max_leaves=5).filter(lambda f: "x" in f)
+EXAMPLES = int(os.environ.get("JAC_FUZZ_EXAMPLES", "20"))  # more: JAC_FUZZ_EXAMPLES=N draws new ones
 SHIFTS = st.sampled_from([10, 1000, 10**6, -10, -(10**4)])
 PERTURBATIONS = st.one_of(
     st.builds(lambda c: f"relu(x - {c})", SHIFTS),
@@ -43,7 +46,7 @@ def _gradient(f: str) -> list[str]:
     return jaccli.gradient(f, vars="x,y").symbolic[0]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FUNCTIONS, PERTURBATIONS)
 def test_a_perturbed_gradient_is_never_right(f, perturbation):
     gx, gy = _gradient(f)
@@ -53,7 +56,7 @@ def test_a_perturbed_gradient_is_never_right(f, perturbation):
     assert verdict.score == 0.5  # the other entry is right
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(FUNCTIONS, PERTURBATIONS)
 @example("atan(sigmoid(x))", "relu(-10000 - x)")  # sigmoid(x)**2 beyond x = -10000 was refused, not tiny
 def test_without_a_proof_the_sampled_points_still_find_the_perturbation(f, perturbation):
