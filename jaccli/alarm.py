@@ -5,18 +5,34 @@ also inside a finalizer (`__del__`, a weak reference's callback) or a `gc.callba
 the garbage collector runs in the middle of the computation, where Python drops it as
 "unraisable" and the computation goes on (a test runner's gc callback once let a 0.5 s limit run
 for minutes). So the timer does not fire once: after the limit it fires again every REPEAT seconds until the
-block has ended.
+block has ended. A repeat that finds the time limit's own clean-up running (the context manager leaving
+the block) raises nothing there, so that the clean-up stops the timer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import CodeType, FrameType
 
 REPEAT = 0.05
+
+
+_CLEAN_UP: set[CodeType] = {contextlib._GeneratorContextManager.__exit__.__code__}
+
+
+def clean_up(function: object) -> None:
+    """Register a time limit's context manager: a repeat of the timer never raises inside it."""
+    _CLEAN_UP.add(function.__wrapped__.__code__)  # type: ignore[attr-defined]
+
+
+def cleaning_up(frame: FrameType | None) -> bool:
+    """Whether the signal interrupted a time limit's own clean-up (or the context manager calling it)."""
+    return frame is not None and frame.f_code in _CLEAN_UP
 
 
 def available() -> bool:
@@ -49,8 +65,9 @@ def time_limit(seconds: float, error: type[BaseException]) -> Iterator[None]:
         yield
         return
 
-    def expire(signum: int, frame: object) -> None:
-        raise error
+    def expire(signum: int, frame: FrameType | None) -> None:
+        if not cleaning_up(frame):
+            raise error
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
@@ -62,3 +79,6 @@ def time_limit(seconds: float, error: type[BaseException]) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
         if running:
             signal.setitimer(signal.ITIMER_REAL, max(running - (time.monotonic() - started), 0.001), repeat)
+
+
+clean_up(time_limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import time
 
 import pytest
@@ -35,3 +36,32 @@ def test_a_block_that_ends_in_time_leaves_no_timer_behind():
     with time_limit(5, _OutOfTime):
         pass
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_repeat_never_raises_inside_the_clean_up_of_a_time_limit():
+    """Once the limit's error is on its way out, a repeat that lands in the context manager's own exit
+    would replace it past the `except` meant for it; the handlers raise nothing there."""
+    import contextlib
+
+    from jaccli import alarm
+    from jaccli.cli import options
+
+    for manager in (alarm.time_limit, options._time_bound):
+        assert manager.__wrapped__.__code__ in alarm._CLEAN_UP
+    assert contextlib._GeneratorContextManager.__exit__.__code__ in alarm._CLEAN_UP
+
+    caught = []
+
+    def frame_of_exit():
+        class Probe:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                caught.append(alarm.cleaning_up(sys._getframe()))
+
+        with Probe():
+            pass
+
+    frame_of_exit()
+    assert caught == [False]  # an ordinary frame: the limit may raise there

@@ -321,7 +321,8 @@ def _time_bound(seconds: float) -> Iterator[None]:
         return
 
     def on_alarm(signum: int, frame: FrameType | None) -> None:
-        raise _Deadline
+        if not alarm.cleaning_up(frame):
+            raise _Deadline
 
     global _bounded
     previous = signal.getsignal(signal.SIGALRM)
@@ -339,6 +340,9 @@ def _time_bound(seconds: float) -> Iterator[None]:
         raise JacTimeoutError(seconds) from None
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+alarm.clean_up(_time_bound)
 
 
 def output_format(fmt: Format, json_: bool, quiet: bool = False, *, no_color: bool = False) -> str:
