@@ -456,22 +456,10 @@ def checker(
     return Checker(result, context, _answer_builder(context, result), points, tol, seconds)
 
 
-def check_texts(
-    kind: str,
-    functions: Sequence[str],
-    answer: str,
-    *,
-    vars_: str | None = None,
-    wrt: str | None = None,
-    var: str | None = None,
-    order: int = 1,
-    at: Sequence[str] = (),
-    tol: float = DEFAULT_TOL,
-    seconds: float | None = None,
-) -> Verdict:
-    """A check from the words of the command line: KIND (grad|jacobian|diff|hessian), the functions, the answer."""
-    prepared = checker(kind, functions, vars_=vars_, wrt=wrt, var=var, order=order, at=at, tol=tol, seconds=seconds)
-    return prepared.check_text(answer)
+def check_texts(kind: str, functions: Sequence[str], answer: str, **options: Any) -> Verdict:
+    """A check from the words of the command line: KIND (grad|jacobian|diff|hessian), the functions, the
+    answer, and the keyword options of `checker`."""
+    return checker(kind, functions, **options).check_text(answer)
 
 
 def check(

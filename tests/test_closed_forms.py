@@ -303,8 +303,8 @@ class Expressions:
         )
 
 
-def random_problem(seed: int) -> tuple[Result, Result, dict[str, Any]]:
-    """A random expression's result without and with a point: Jacobian, gradient, Hessian or W-gradient."""
+def random_start(seed: int) -> tuple[Expressions, dict[str, Any]]:
+    """A grammar of random expressions and a random point of RANDOM_VARS, both from the seed."""
     rng = np.random.default_rng(seed)
     expressions = Expressions(lambda n: int(rng.integers(n)))
     point: dict[str, Any] = {"a": 0.7, "b": -0.4}
@@ -312,6 +312,12 @@ def random_problem(seed: int) -> tuple[Result, Result, dict[str, Any]]:
         point[name] = np.round(rng.uniform(-1, 1, 3), 3).tolist()
     for name in "AB":
         point[name] = np.round(rng.uniform(-1, 1, (3, 3)), 3).tolist()
+    return expressions, point
+
+
+def random_problem(seed: int) -> tuple[Result, Result, dict[str, Any]]:
+    """A random expression's result without and with a point: Jacobian, gradient, Hessian or W-gradient."""
+    expressions, point = random_start(seed)
     kind = seed % 4
     depth = 2 + seed % 2
     if kind == 0:

@@ -384,15 +384,9 @@ def test_a_zero_component_of_the_unit_descent_direction_is_0_not_minus_0(jac):
 
 def random_story(seed: int) -> tuple[Any, dict[str, Any], str]:
     """A random layer-like vector expression by u, or a random scalar by A or by u, at a random point."""
-    from test_closed_forms import RANDOM_VARS, Expressions
+    from test_closed_forms import RANDOM_VARS, random_start
 
-    rng = np.random.default_rng(seed)
-    expressions = Expressions(lambda n: int(rng.integers(n)))
-    point: dict[str, Any] = {"a": 0.7, "b": -0.4}
-    for name in "uv":
-        point[name] = np.round(rng.uniform(-1, 1, 3), 3).tolist()
-    for name in "AB":
-        point[name] = np.round(rng.uniform(-1, 1, (3, 3)), 3).tolist()
+    expressions, point = random_start(seed)
     kind = seed % 3
     depth = 2 + seed % 2
     if kind == 0:
